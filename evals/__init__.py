@@ -1,0 +1,1 @@
+"""Evaluation: the labelled synthetic corpus, the scorer and the benchmarks."""

@@ -1,0 +1,8 @@
+"""Rule families. Importing this package registers every rule (one module per family)."""
+
+from importlib import import_module
+
+FAMILY_MODULES = ["structure"]
+
+for _name in FAMILY_MODULES:
+    import_module(f"reviewer.rules.{_name}")

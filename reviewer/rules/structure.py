@@ -1,0 +1,1 @@
+"""STR: structure and completeness rules."""

