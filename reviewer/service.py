@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, PrivateAttr
 
 from reviewer import SCHEMA_VERSION
 from reviewer.document import Document
@@ -44,6 +44,12 @@ class Review(BaseModel):
     rule_errors: dict[str, str] = Field(default_factory=dict)
     timings: dict[str, float] = Field(default_factory=dict)
     extras: dict[str, Any] = Field(default_factory=dict, description="scorecard, indicator tables, identity, ...")
+    _doc: Document | None = PrivateAttr(None)
+
+    @property
+    def parsed_document(self) -> Document | None:
+        """The parsed document (not serialised): outputs use it to anchor comments."""
+        return self._doc
 
     def counts(self) -> dict[str, int]:
         out = {"error": 0, "warning": 0, "info": 0}
@@ -89,7 +95,7 @@ def review_document(
     timings = {"rules": time.perf_counter() - t0}
     if progress:
         progress("rules", 1.0)
-    return Review(
+    rv = Review(
         document=summary,
         findings=shown,
         dropped_unverified=len(dropped),
@@ -97,6 +103,8 @@ def review_document(
         timings=timings,
         extras={},
     )
+    rv._doc = doc
+    return rv
 
 
 def review(
@@ -114,10 +122,31 @@ def review(
     if progress:
         progress("parse", 0.0)
     doc = parse(path, settings, progress=progress)
+    ensure_audit_report(doc)
     t_parse = time.perf_counter() - t0
     rv = review_document(doc, settings, options, knowledge=knowledge, progress=progress)
     rv.timings["parse"] = t_parse
     return rv
+
+
+_REPORT_MARKERS = ("清洁生产", "审核重点", "物料平衡", "无/低费", "无低费", "中/高费", "预审核", "预评估")
+
+
+def ensure_audit_report(doc: Document) -> None:
+    """Refuse documents that are plainly not cleaner production audit reports (a contract, a
+    recipe, an EIA table) instead of reviewing them into a wall of 'missing phase' findings."""
+    from reviewer.errors import BadInputError
+
+    if doc.file_type not in ("docx", "pdf"):
+        return  # Markdown/TXT are fixtures and pasted excerpts, reviewed as given
+    text = doc.text
+    hits = {m for m in _REPORT_MARKERS if m in text}
+    if "清洁生产" not in hits or len(hits) < 2:
+        raise BadInputError(
+            f"“{doc.file_name}”看起来不是清洁生产审核报告（未出现“清洁生产”“审核重点”“物料平衡”等报告要素），"
+            "请确认上传的文件。",
+            code="not_a_report",
+        )
 
 
 def _dedupe(findings: list[Finding]) -> list[Finding]:

@@ -164,7 +164,10 @@ class ReviewContext:
     def section_of(self, block_index: int | None) -> str | None:
         if block_index is None or not (0 <= block_index < len(self.doc.blocks)):
             return None
-        path = self.doc.blocks[block_index].section_path
+        b = self.doc.blocks[block_index]
+        path = list(b.section_path)
+        if b.kind == "heading":
+            path.append(b.text.strip())
         return " > ".join(path) if path else None
 
 
