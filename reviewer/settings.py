@@ -7,6 +7,7 @@ Values come from defaults, then environment variables ``REVIEWER_<SECTION>__<FIE
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 from typing import Any, Literal
@@ -155,3 +156,40 @@ def load_settings(**overrides: Any) -> Settings:
     os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     return Settings(**overrides)
+
+
+def iter_setting_fields(model: type[BaseModel] = Settings, prefix: str = ""):
+    """(dotted name, field info, default) for every leaf setting, for the docs and their test."""
+    for name, f in model.model_fields.items():
+        ann = f.annotation
+        if isinstance(ann, type) and issubclass(ann, BaseModel):
+            yield from iter_setting_fields(ann, f"{prefix}{name}.")
+        else:
+            default = f.default_factory() if f.default_factory else f.default
+            yield f"{prefix}{name}", f, default
+
+
+def render_settings_doc() -> str:
+    """docs/settings.md: every setting with its environment variable, default and description."""
+    lines = [
+        "# 设置项 / Settings",
+        "",
+        "由 `python -m reviewer.settings` 生成。每项可用环境变量覆盖：`REVIEWER_<节>__<字段>`（大写），",
+        "例如 `REVIEWER_LLM__BASE_URL=https://api.deepseek.com/v1`。",
+        "",
+        "| 设置项 | 环境变量 | 默认值 | 说明 |",
+        "|---|---|---|---|",
+    ]
+    for name, f, default in iter_setting_fields():
+        env = "REVIEWER_" + name.replace(".", "__").upper()
+        d = default
+        if isinstance(d, Path):
+            with contextlib.suppress(ValueError):
+                d = d.relative_to(REPO_ROOT)
+        shown = "（空）" if d in ("", [], {}) else str(d)
+        lines.append(f"| `{name}` | `{env}` | `{shown}` | {f.description} |")
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    print(render_settings_doc(), end="")

@@ -67,15 +67,21 @@ _SECTION_RE = re.compile(r"^##\s*(.+?)\s*$", re.M)
 
 
 def parse_docs(docstring: str | None) -> dict[str, str]:
-    """Split a docstring into its '## 标题' sections."""
+    """Split a docstring into its '## 标题' sections ('##' inside ``` fences is example text)."""
     if not docstring:
         return {}
-    text = _dedent(docstring)
-    parts = _SECTION_RE.split(text)
-    out = {}
-    for i in range(1, len(parts) - 1, 2):
-        out[parts[i].strip()] = parts[i + 1].strip()
-    return out
+    out: dict[str, list[str]] = {}
+    current: list[str] | None = None
+    fenced = False
+    for line in _dedent(docstring).splitlines():
+        if line.strip().startswith("```"):
+            fenced = not fenced
+        m = None if fenced else _SECTION_RE.match(line)
+        if m:
+            current = out.setdefault(m.group(1).strip(), [])
+        elif current is not None:
+            current.append(line)
+    return {k: "\n".join(v).strip() for k, v in out.items()}
 
 
 def _dedent(s: str) -> str:

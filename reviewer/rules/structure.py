@@ -31,8 +31,7 @@ def _anchor_before(run: RuleRun, st: Structure, phase_number: int) -> Block | No
 class MissingPhaseParams(BaseModel):
     min_phases_found: int = Field(
         3,
-        description="Only judge completeness when at least this many phases were recognised "
-        "(fewer means the outline could not be read, which is reported by the parser, not here).",
+        description="至少识别出这么多个阶段时才判断是否缺阶段（识别出的更少说明目录结构无法读取，不据此判缺）。",
     )
 
 
@@ -146,7 +145,7 @@ def missing_section(run: RuleRun) -> Iterator[Finding]:
 
 
 class BaselineYearsParams(BaseModel):
-    min_years: int = Field(3, description="Baseline years the pre-audit must cover (近三年).")
+    min_years: int = Field(3, description="预审核基准数据应覆盖的年数（近三年）。")
 
 
 def _baseline_tables(run: RuleRun, st: Structure) -> list[TableView]:
