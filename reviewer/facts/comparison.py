@@ -1,0 +1,222 @@
+"""Before/after tables (实施前 / 实施后 / 削减量 / 削减率) and their prose equivalents.
+
+Shapes recognised:
+
+- columns: ``项目 | 单位 | 实施前 | 实施后 | 削减量 | 削减率(%)`` in any order and wording
+  (审核前/改造前/现状/基准年 …, 审核后/改造后 …, 减少量/降低量/节约量/变化量 …,
+  降幅/下降率/减少比例 …), units per row or per column;
+- transposed: rows ``实施前 / 实施后 / 削减量 / 削减率`` with one column per subject;
+- removal efficiency tables: ``进口浓度 | 出口浓度 | 去除率``.
+
+``comparisons(doc)`` returns one ``ComparisonRow`` per subject with the cells it found;
+``facts(doc)`` turns them into before/after facts.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from reviewer.document import Document, Locator
+from reviewer.facts import (
+    Fact,
+    FactKey,
+    aspect_of,
+    block_section,
+    norm_text,
+    normalize_subject,
+    subject_alias,
+)
+from reviewer.facts.shapes import cell_quote, is_repeated_header, table_context, total_kind
+from reviewer.facts.tables import TableView, table_views
+from reviewer.quantities import Quantity
+
+BEFORE_WORDS = ("实施前", "审核前", "改造前", "治理前", "整改前", "方案前", "技改前", "措施前", "现状值", "基准值",
+                "基准年", "现状", "原有", "原工艺", "改前", "改造之前", "实施之前", "处理前", "进口")
+AFTER_WORDS = ("实施后", "审核后", "改造后", "治理后", "整改后", "方案后", "技改后", "措施后", "改后", "改造之后",
+               "实施之后", "处理后", "出口")
+REDUCTION_WORDS = ("削减量", "减少量", "降低量", "节约量", "节省量", "减排量", "变化量", "削减", "减少", "降低",
+                   "节约", "节省", "减排", "下降量", "差值", "增减量", "变化")
+PERCENT_WORDS = ("削减率", "减少率", "降低率", "下降率", "降幅", "节约率", "节省率", "减排率", "变化率", "变化幅度",
+                 "下降幅度", "削减比例", "减少比例", "降低比例", "去除率", "增减率", "减幅", "%", "％", "百分比")
+
+
+@dataclass
+class Cellref:
+    quantity: Quantity
+    row: int
+    col: int
+    quote: str
+
+
+@dataclass
+class ComparisonRow:
+    view: TableView
+    subject: str
+    label: str
+    aspect: str
+    before: Cellref | None = None
+    after: Cellref | None = None
+    reduction: Cellref | None = None
+    percent: Cellref | None = None
+    signed: bool = False  # the change column may carry a sign (变化量)
+
+    @property
+    def block(self) -> int | None:
+        return self.view.block.index if self.view.block is not None else None
+
+
+def _role(header: str) -> str | None:
+    h = norm_text(header)
+    if not h:
+        return None
+    # percent first: '削减率(%)' also contains '削减'
+    if any(w in h for w in PERCENT_WORDS[:-3]) or (h.endswith(("%", "％", "(%)")) and any(w in h for w in REDUCTION_WORDS)):
+        return "percent"
+    if any(w in h for w in REDUCTION_WORDS):
+        return "reduction"
+    before_hit = any(w in h for w in BEFORE_WORDS)
+    after_hit = any(w in h for w in AFTER_WORDS)
+    if before_hit and not after_hit:
+        return "before"
+    if after_hit and not before_hit:
+        return "after"
+    return None
+
+
+def _roles(labels: list[str]) -> dict[str, int]:
+    """role → index for a list of headers (or row labels); the first of each role wins."""
+    out: dict[str, int] = {}
+    for i, h in enumerate(labels):
+        r = _role(h)
+        if r and r not in out:
+            out[r] = i
+    return out
+
+
+def _signed(header: str) -> bool:
+    h = norm_text(header)
+    return any(w in h for w in ("变化", "增减", "差值"))
+
+
+def _column_groups(view: TableView) -> list[tuple[str, dict[str, int]]]:
+    """Role maps per header group: ``COD/实施前 | COD/实施后 | 氨氮/实施前 …`` gives one group per
+    pollutant; a flat header gives one group named ''."""
+    groups: dict[str, dict[str, int]] = {}
+    for c, h in enumerate(view.headers):
+        role = _role(h.split("/")[-1]) or _role(h)
+        if not role:
+            continue
+        parts = h.split("/")
+        group = "/".join(parts[:-1]) if len(parts) > 1 and _role(parts[-1]) else ""
+        if _role(group):
+            group = ""
+        groups.setdefault(group, {})
+        groups[group].setdefault(role, c)
+    return [(g, roles) for g, roles in groups.items()
+            if "before" in roles and "after" in roles and ({"reduction", "percent"} & roles.keys())]
+
+
+def _columns_shape(view: TableView, context: str) -> list[ComparisonRow]:
+    groups = _column_groups(view)
+    if not groups:
+        return []
+    out = []
+    role_cols = {c for _, roles in groups for c in roles.values()}
+    for r in view.table.body_rows():
+        if is_repeated_header(view, r):
+            continue
+        labels = [
+            view.table.cell(r, c).strip() for c in range(view.table.n_cols)
+            if c not in role_cols and c != view.unit_col and c not in view.seq_cols
+            and view.table.cell(r, c).strip() and view.quantity(r, c) is None
+        ]
+        labels = list(dict.fromkeys(labels))
+        for group, roles in groups:
+            names = [group, *labels] if group else labels
+            subject = ""
+            for lab in reversed(names):
+                subject = subject_alias(lab) or ""
+                if subject:
+                    break
+            if not subject and names:
+                subject = normalize_subject(names[-1])
+            change_header = view.headers[roles.get("reduction", roles.get("percent", 0))]
+            row = ComparisonRow(view, subject, " ".join(names), aspect_of(*reversed(names), context),
+                                signed=_signed(change_header))
+            for role, c in roles.items():
+                q = view.quantity(r, c)
+                if q is None:
+                    continue
+                setattr(row, role, Cellref(q, r, c, cell_quote(view, r, c)))
+            if total_kind(view, r):
+                row.subject = "合计"
+            out.append(row)
+    return out
+
+
+def _rows_shape(view: TableView, context: str) -> list[ComparisonRow]:
+    labels = {r: " ".join(view.row_labels(r)) for r in view.table.body_rows()}
+    roles: dict[str, int] = {}
+    for r, lab in labels.items():
+        role = _role(lab)
+        if role and role not in roles:
+            roles[role] = r
+    if "before" not in roles or "after" not in roles or not ({"reduction", "percent"} & roles.keys()):
+        return []
+    out = []
+    label_col = view.label_col
+    for c in range(view.table.n_cols):
+        if c == label_col or c == view.unit_col or c in view.seq_cols:
+            continue
+        header = view.headers[c]
+        subject = subject_alias(header) or normalize_subject(header)
+        if not subject:
+            continue
+        row = ComparisonRow(view, subject, header, aspect_of(header, context),
+                            signed=_signed(labels[roles.get("reduction", roles.get("percent", 0))]))
+        for role, r in roles.items():
+            q = view.quantity(r, c)
+            if q is None:
+                continue
+            setattr(row, role, Cellref(q, r, c, cell_quote(view, r, c, from_col=label_col)))
+        out.append(row)
+    return out
+
+
+def comparisons(doc: Document) -> list[ComparisonRow]:
+    out: list[ComparisonRow] = []
+    for view in table_views(doc):
+        if view.table.n_rows < 2 or view.table.n_cols < 3:
+            continue
+        context = table_context(view, doc)
+        if re.search(r"平衡", context) and not re.search(r"实施前|改造前|审核前", context):
+            continue
+        rows = _columns_shape(view, context) or _rows_shape(view, context)
+        out.extend(rows)
+    return out
+
+
+def facts(doc: Document) -> list[Fact]:
+    out: list[Fact] = []
+    for row in comparisons(doc):
+        if not row.subject or row.subject == "合计":
+            continue
+        section, chapter = block_section(doc, row.view.block)
+        for role, period in (("before", "before"), ("after", "after"), ("reduction", "")):
+            ref: Cellref | None = getattr(row, role)
+            if ref is None or ref.quantity.kind != "number" or ref.quantity.comparator:
+                continue
+            from reviewer.facts.baseline import basis_of
+
+            aspect = "reduction" if role == "reduction" else (row.aspect if row.aspect != "reduction" else "")
+            if ref.quantity.canonical_unit.startswith("mg/"):
+                aspect = "concentration"
+            loc: Locator = ref.quantity.locator or row.view.locator(ref.row, ref.col)
+            out.append(Fact(
+                key=FactKey(subject=row.subject, aspect=aspect, period=period, scope="comparison",
+                            basis=basis_of(ref.quantity)),
+                quantity=ref.quantity, locator=loc, section=section, chapter=chapter, source="table",
+                origin="comparison", label=row.label, quote=ref.quote, confidence=0.8,
+            ))
+    return out

@@ -1,0 +1,230 @@
+"""Numbers in sentences bound to the subject, aspect and year written near them.
+
+"2023年全厂新鲜水用量为12.5万m³" → Fact(新鲜水, consumption, 2023, 125000 m³);
+"2021年、2022年、2023年COD排放量分别为1.21t、1.15t、1.08t" → three facts. A number is bound
+only when its subject is written before it in the same sentence, no other subject stands in
+between, and the year is unambiguous; approximate numbers (约、左右、以上) are left out.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from reviewer.document import Document
+from reviewer.facts import (
+    _ALIAS_INDEX,
+    ASPECT_WORDS,
+    Fact,
+    FactKey,
+    block_section,
+    norm_text,
+)
+from reviewer.quantities import Quantity, find_quantities
+
+_SENTENCE_END = re.compile(r"[。；;！？!?\n]")
+_YEAR = re.compile(r"((?:19|20)\d{2})\s*年(?:度)?")
+_COMPARE_BEFORE_YEAR = re.compile(r"(较|比|与|相比|同比|比较|对比|相对于|低于|高于|截至|截止|于|到|至|在|自|从)\s*$")
+_YEAR_RANGE_BEFORE = re.compile(r"(?:19|20)\d{2}\s*(?:年)?\s*[-－~～至到—–]\s*$")
+_APPROX_BEFORE = re.compile(r"(约|近|超过|不足|不到|逾|达到约|大约|以上|不低于|不高于|小于|大于|低于|高于)\s*$")
+_APPROX_AFTER = re.compile(r"^\s*(左右|以上|以下|余|多|上下|以内)")
+_SCOPE_WORDS = re.compile(r"车间|工段|生产线|产线|工序|审核重点|单元|设备|方案|项目|措施|该|每")
+_ANNUAL_CAPACITY = re.compile(r"设计|规模|产能|生产能力")
+
+
+@dataclass
+class SubjectHit:
+    start: int
+    end: int
+    subject: str
+
+
+def sentences(text: str) -> Iterator[tuple[int, int]]:
+    start = 0
+    for m in _SENTENCE_END.finditer(text):
+        if m.start() > start:
+            yield start, m.start()
+        start = m.end()
+    if start < len(text):
+        yield start, len(text)
+
+
+def _subject_hits(text: str, extra: Iterable[str]) -> list[SubjectHit]:
+    """Non-overlapping subject mentions, longest alias first."""
+    low = text.lower()
+    taken = [False] * len(text)
+    hits: list[SubjectHit] = []
+    index = [(a, c) for a, c in _ALIAS_INDEX if len(a) >= 2 or c != "电"]
+    index += [(norm_text(e).lower(), e) for e in extra if len(e) >= 2]
+    index.sort(key=lambda x: -len(x[0]))
+    for alias, canon in index:
+        for m in re.finditer(re.escape(alias), low):
+            s, e = m.start(), m.end()
+            if any(taken[s:e]):
+                continue
+            if alias.isascii():
+                before = low[s - 1] if s > 0 else ""
+                after = low[e] if e < len(low) else ""
+                if (before.isascii() and before.isalnum()) or (after.isascii() and after.isalpha()):
+                    continue
+            for i in range(s, e):
+                taken[i] = True
+            hits.append(SubjectHit(s, e, canon))
+    # '用电量' / '耗电' / '电耗' name electricity without the bare character matching '电镀'
+    for m in re.finditer(r"(用电|耗电|电耗|电力|外购电|电能)", text):
+        if not any(taken[m.start():m.end()]):
+            hits.append(SubjectHit(m.start(), m.end(), "电"))
+    return sorted(hits, key=lambda h: h.start)
+
+
+def _aspect_near(text: str, start: int, end: int) -> str:
+    """The aspect word closest before ``end`` in text[start:end]."""
+    seg = text[start:end]
+    best: tuple[int, str] | None = None
+    for aspect, words in ASPECT_WORDS.items():
+        for w in words:
+            i = seg.rfind(w)
+            if i >= 0 and (best is None or i + len(w) > best[0]):
+                best = (i + len(w), aspect)
+    return best[1] if best else ""
+
+
+def _years_before(text: str, start: int, end: int) -> list[tuple[int, str]]:
+    out = []
+    for m in _YEAR.finditer(text, start, end):
+        pre = text[max(start, m.start() - 6): m.start()]
+        if _COMPARE_BEFORE_YEAR.search(pre) or _YEAR_RANGE_BEFORE.search(pre):
+            continue
+        after = text[m.end(): m.end() + 3]
+        if re.match(r"\s*(以来|起|开始|底|末|前|后|[-－~～至到])", after):
+            continue
+        out.append((m.start(), m.group(1)))
+    return out
+
+
+def _usable(q: Quantity, text: str) -> bool:
+    if q.kind != "number" or not q.canonical_unit or q.comparator or q.range_high is not None:
+        return False
+    if q.span is None:
+        return False
+    if _APPROX_BEFORE.search(text[max(0, q.span[0] - 5): q.span[0]]) or _APPROX_AFTER.match(text[q.span[1]:]):
+        return False
+    return not q.canonical_unit.startswith(("%", "‰"))
+
+
+def _fact(doc: Document, block_index: int, q: Quantity, subject: str, aspect: str, period: str,
+          scope: str, sentence: str, label: str) -> Fact:
+    from reviewer.facts.baseline import basis_of
+
+    b = doc.blocks[block_index]
+    section, chapter = block_section(doc, b)
+    return Fact(
+        key=FactKey(subject=subject, aspect=aspect, period=period, scope=scope, basis=basis_of(q)),
+        quantity=q,
+        locator=b.locator(char_start=q.span[0] if q.span else None, char_end=q.span[1] if q.span else None),
+        section=section,
+        chapter=chapter,
+        source="prose",
+        origin="prose",
+        label=label,
+        quote=sentence.strip(),
+        confidence=0.7,
+    )
+
+
+def _aspect_for(subject: str, aspect: str, q: Quantity, sentence: str) -> str:
+    if q.canonical_unit.startswith("mg/"):
+        return "concentration"
+    if aspect == "production" and _ANNUAL_CAPACITY.search(sentence):
+        return "capacity"
+    if not aspect:
+        from reviewer.facts import ENERGY, WATER
+
+        if subject in WATER or subject in ENERGY:
+            return "consumption"
+    return aspect
+
+
+def facts(doc: Document, extra_subjects: Iterable[str] = ()) -> list[Fact]:
+    """Facts from paragraphs. ``extra_subjects``: item names known from tables (products, materials)."""
+    extra = sorted({s for s in extra_subjects if s and len(s) >= 2})
+    out: list[Fact] = []
+    for b in doc.blocks:
+        if b.kind != "paragraph" or not b.text or not re.search(r"\d", b.text):
+            continue
+        text = b.text
+        for s0, s1 in sentences(text):
+            sent = text[s0:s1]
+            if not re.search(r"\d", sent):
+                continue
+            qs = [q for q in find_quantities(sent) if _usable(q, sent)]
+            if not qs:
+                continue
+            hits = _subject_hits(sent, extra)
+            if not hits:
+                continue
+            out.extend(_sentence_facts(doc, b.index, sent, s0, qs, hits))
+    return out
+
+
+def _shift(q: Quantity, offset: int) -> Quantity:
+    if q.span is not None:
+        q = q.model_copy(update={"span": (q.span[0] + offset, q.span[1] + offset)})
+    return q
+
+
+def _sentence_facts(doc: Document, block_index: int, sent: str, offset: int, qs: list[Quantity],
+                    hits: list[SubjectHit]) -> list[Fact]:
+    out: list[Fact] = []
+    # '…分别为 a、b、c': one year per number, in order
+    m = re.search(r"分别(为|是|达|达到)?", sent)
+    if m:
+        years = [y for _, y in _years_before(sent, 0, m.start())]
+        after = [q for q in qs if q.span and q.span[0] >= m.end()]
+        subj = [h for h in hits if h.end <= m.start()]
+        if len(years) >= 2 and len(after) == len(years) and len(subj) == 1:
+            units = {q.canonical_unit for q in after}
+            if len(units) == 1:
+                h = subj[0]
+                aspect = _aspect_near(sent, h.start, m.start()) or _aspect_near(sent, max(0, h.start - 4), h.start)
+                for y, q in zip(years, after):
+                    asp = _aspect_for(h.subject, aspect, q, sent)
+                    out.append(_fact(doc, block_index, _shift(q, offset), h.subject, asp, y, "plant",
+                                     sent, sent[h.start:h.end]))
+        return out
+    for q in qs:
+        qs0 = q.span[0]
+        before = [h for h in hits if h.end <= qs0]
+        if not before:
+            continue
+        h = before[-1]
+        # another number between the subject and this one: the subject belongs to that number
+        if any(o is not q and o.span and h.end <= o.span[0] < qs0 for o in qs):
+            between = sent[h.end:qs0]
+            if not re.search(r"[，,]", between):
+                continue
+            # '新鲜水用量2023年为12.5万m³，2022年为11.8万m³': allowed only with a year in the clause
+            clause_start = max(between.rfind("，"), between.rfind(","))
+            if not _years_before(sent, h.end + clause_start, qs0):
+                continue
+        clause_start = max(sent.rfind("，", 0, qs0), sent.rfind(",", 0, qs0), 0)
+        scope_text = sent[min(clause_start, h.start): h.start]
+        scope = "sub" if _SCOPE_WORDS.search(scope_text) or _SCOPE_WORDS.search(sent[h.end:qs0]) else "plant"
+        aspect = _aspect_near(sent, h.end, qs0) or _aspect_near(sent, max(0, h.start - 4), h.start)
+        aspect = _aspect_for(h.subject, aspect, q, sent)
+        years = _years_before(sent, 0, qs0)
+        distinct = {y for _, y in years}
+        if len(distinct) > 1:
+            # the year nearest before the number, if it is in the number's own clause
+            ystart, y = years[-1]
+            if ystart < clause_start:
+                continue
+            period = y
+        elif distinct:
+            period = distinct.pop()
+        else:
+            period = ""
+        out.append(_fact(doc, block_index, _shift(q, offset), h.subject, aspect, period, scope, sent,
+                         sent[h.start:h.end]))
+    return out
