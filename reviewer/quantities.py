@@ -261,12 +261,23 @@ def _preferred(symbol: str, expr: str | None) -> tuple[str, float]:
     if expr is None:
         return symbol, 1.0
     q = UREG.Quantity(1, expr)
-    dim = str(q.dimensionality)
-    pref = _PREFERRED.get(dim)
+    pref = _preferred_by_dimensionality().get(q.dimensionality)
     if pref is None:
         return symbol, 1.0
     pref_expr = {"t": "metric_ton", "m³": "m**3", "m²": "m**2", "万元": "wanyuan", "tCO2": "tco2"}.get(pref, pref)
     return pref, float(q.to(pref_expr).magnitude)
+
+
+@lru_cache(maxsize=1)
+def _preferred_by_dimensionality() -> dict:
+    """_PREFERRED keyed by pint's dimensionality objects: pint's string form orders the base
+    dimensions its own way ('[mass] * [length] ** 2 / [time] ** 2'), so string keys written by
+    hand miss energy, power and pressure (MWh, GJ would never convert to kWh)."""
+    out = {}
+    for _dim, pref in _PREFERRED.items():
+        pref_expr = {"t": "metric_ton", "m³": "m**3", "m²": "m**2", "万元": "wanyuan", "tCO2": "tco2"}.get(pref, pref)
+        out[UREG.Quantity(1, pref_expr).dimensionality] = pref
+    return out
 
 
 def convert(value: float, from_unit: str, to_unit: str) -> float:
