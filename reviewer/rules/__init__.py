@@ -2,7 +2,7 @@
 
 from importlib import import_module
 
-FAMILY_MODULES = ["structure"]
+FAMILY_MODULES = ["structure", "units"]
 
 for _name in FAMILY_MODULES:
     import_module(f"reviewer.rules.{_name}")

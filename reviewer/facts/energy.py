@@ -1,0 +1,767 @@
+"""Energy facts: consumption by carrier with its standard-coal conversion, stated conversion
+coefficients, the electricity basis (当量值 / 等价值), and CO2 accounting rows.
+
+Tables are read by the meaning of their headers (TableView), whatever the column order:
+a physical-quantity column (实物量 / 消耗量 / a year), an optional coefficient column
+(折标系数) and a standard-coal column (折标准煤 / tce), possibly once per year; or the
+transposed form (rows 实物量 / 折标系数 / 折标煤, one column per carrier).
+
+Coefficients: GB/T 2589-2020 Annex values as commonly reproduced (domain.md §4.1; only the
+electricity 0.1229 kgce/kWh and steam values are confirmed there). When the knowledge base
+carries the standard's coefficient table (knowledge item ``std-gbt-2589-2020``) it is read
+from there; otherwise the constants below are used.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import BaseModel, Field
+
+from reviewer.document import Document, Locator
+from reviewer.facts.sentences import cells_quote, doc_sentences, row_quote
+from reviewer.facts.tables import TableView, is_total_label, norm, table_views, year_of
+from reviewer.quantities import Quantity, find_quantities, parse_quantity, parse_unit
+
+# ---------------------------------------------------------------------------------------------
+# carriers
+# ---------------------------------------------------------------------------------------------
+# normalized carrier → aliases found in row labels (longest alias wins; one-character aliases
+# must be the whole label, '电' in '电镀' is not electricity)
+CARRIER_ALIASES: dict[str, list[str]] = {
+    "电力": ["电力", "电", "用电", "用电量", "耗电", "耗电量", "外购电", "外购电力", "电能", "网电", "电量"],
+    "原煤": ["原煤", "煤炭", "燃煤", "烟煤", "无烟煤", "动力煤", "褐煤", "煤"],
+    "洗精煤": ["洗精煤", "精煤"],
+    "焦炭": ["焦炭"],
+    "原油": ["原油"],
+    "燃料油": ["燃料油", "重油"],
+    "汽油": ["汽油"],
+    "煤油": ["煤油"],
+    "柴油": ["柴油", "轻柴油", "0#柴油", "0号柴油"],
+    "液化石油气": ["液化石油气", "液化气", "LPG"],
+    "液化天然气": ["液化天然气", "LNG"],
+    "天然气": ["天然气", "管道天然气", "管道燃气", "燃气", "CNG"],
+    "焦炉煤气": ["焦炉煤气"],
+    "蒸汽": ["蒸汽", "外购蒸汽", "蒸气", "饱和蒸汽"],
+    "热力": ["热力", "外购热力", "热水", "热量"],
+    "新水": ["新水", "新鲜水", "自来水", "取水", "水", "生产用水"],
+    "软化水": ["软化水", "软水"],
+    "除氧水": ["除氧水"],
+    "压缩空气": ["压缩空气"],
+    "氧气": ["氧气"],
+    "生物质": ["生物质", "生物质燃料", "生物质成型燃料"],
+}
+_ALIAS_LIST = sorted(
+    ((a, c) for c, al in CARRIER_ALIASES.items() for a in al), key=lambda x: len(x[0]), reverse=True
+)
+_LABEL_NOISE = re.compile(r"[（(][^）)]*[）)]|消耗量|消耗|用量|使用量|耗量|年用量|实物量|外购|合计|\s")
+
+
+def carrier_of(label: str) -> str | None:
+    """Normalized carrier name for a row label ('外购电力(万kWh)' → '电力'), or None."""
+    raw = norm(label)
+    if not raw:
+        return None
+    stripped = _LABEL_NOISE.sub("", raw) or raw
+    for alias, carrier in _ALIAS_LIST:
+        if len(alias) == 1:
+            if stripped == alias:
+                return carrier
+            continue
+        if alias in raw:
+            return carrier
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# standard coefficients (kgce per unit as written)
+# ---------------------------------------------------------------------------------------------
+class StandardCoefficient(BaseModel):
+    carrier: str
+    value: float = Field(description="coefficient in kgce per `unit`")
+    value_high: float | None = Field(None, description="upper end when the standard gives a range")
+    unit: str = Field(description="physical unit, e.g. 'kWh', 'kg', 'm³', 'MJ'")
+    basis: str = Field("当量值", description="当量值 or 等价值")
+    note: str = ""
+    verified: bool = Field(False, description="confirmed against a stored source (domain.md §4.1)")
+
+    def canonical(self) -> tuple[float, float, str]:
+        """(low, high, canonical unit) in tce per canonical physical unit."""
+        u = parse_unit(f"kgce/{self.unit}")
+        assert u is not None
+        hi = self.value_high if self.value_high is not None else self.value
+        return self.value * u.factor, hi * u.factor, u.canonical
+
+
+# TODO(knowledge): read from knowledge/std-gbt-2589-2020 when the knowledge engineer adds its
+# coefficient table; ``standard_coefficients()`` already prefers it when present.
+_GBT2589_2020: list[StandardCoefficient] = [
+    StandardCoefficient(carrier="电力", value=0.1229, unit="kWh", basis="当量值", note="3600 kJ/kWh", verified=True),
+    StandardCoefficient(carrier="原煤", value=0.7143, unit="kg", note="20 908 kJ/kg"),
+    StandardCoefficient(carrier="洗精煤", value=0.9000, unit="kg", note="26 344 kJ/kg"),
+    StandardCoefficient(carrier="焦炭", value=0.9714, unit="kg", note="28 435 kJ/kg"),
+    StandardCoefficient(carrier="原油", value=1.4286, unit="kg", note="41 816 kJ/kg"),
+    StandardCoefficient(carrier="燃料油", value=1.4286, unit="kg", note="41 816 kJ/kg"),
+    StandardCoefficient(carrier="汽油", value=1.4714, unit="kg", note="43 070 kJ/kg"),
+    StandardCoefficient(carrier="煤油", value=1.4714, unit="kg", note="43 070 kJ/kg"),
+    StandardCoefficient(carrier="柴油", value=1.4571, unit="kg", note="42 652 kJ/kg"),
+    StandardCoefficient(carrier="液化石油气", value=1.7143, unit="kg", note="50 179 kJ/kg"),
+    StandardCoefficient(carrier="天然气", value=1.1000, value_high=1.3300, unit="m³",
+                        note="气田天然气 1.2143、油田天然气 1.3300，按实测热值可在此范围内"),
+    StandardCoefficient(carrier="焦炉煤气", value=0.5714, value_high=0.6143, unit="m³"),
+    StandardCoefficient(carrier="热力", value=0.03412, unit="MJ", note="34.12 kgce/GJ"),
+    StandardCoefficient(carrier="蒸汽", value=0.0900, value_high=0.1300, unit="kg",
+                        note="按蒸汽参数（焓值）折算；低压蒸汽 0.1286 kgce/kg", verified=True),
+    StandardCoefficient(carrier="新水", value=0.0857, value_high=0.2571, unit="t",
+                        note="耗能工质等价值；资料中有 0.0857 与 0.2571 两种取值"),
+    StandardCoefficient(carrier="软化水", value=0.4857, unit="t"),
+    StandardCoefficient(carrier="除氧水", value=0.9714, unit="t"),
+    StandardCoefficient(carrier="压缩空气", value=0.0400, unit="m³"),
+    StandardCoefficient(carrier="氧气", value=0.4000, unit="m³"),
+]
+
+# Electricity at 等价值 (primary energy per kWh supplied, year-specific): a plausibility range,
+# not a standard value — documented as a rule parameter where it is used.
+ELECTRICITY_EQUIVALENT_RANGE = (0.26, 0.41)  # kgce/kWh
+ELECTRICITY_CALORIFIC = 0.1229  # kgce/kWh (当量值)
+
+# Coefficients that vary with the fuel's measured heat value: a report may state its own.
+VARIABLE_CARRIERS = {"原煤", "洗精煤", "天然气", "焦炉煤气", "蒸汽", "生物质", "液化天然气", "热力"}
+# Plausible range (kgce per unit) for carriers whose coefficient depends on the fuel or steam
+RANGE_FOR_VARIABLE: dict[str, tuple[float, float, str]] = {
+    "原煤": (0.45, 1.0, "kg"),
+    "洗精煤": (0.8, 1.0, "kg"),
+    "天然气": (1.0, 1.4, "m³"),
+    "蒸汽": (0.08, 0.14, "kg"),
+    "生物质": (0.4, 0.7, "kg"),
+    "液化天然气": (1.6, 1.8, "kg"),
+    "焦炉煤气": (0.5, 0.65, "m³"),
+}
+
+
+@lru_cache(maxsize=1)
+def _knowledge_coefficients() -> tuple[StandardCoefficient, ...] | None:
+    """The coefficient table from knowledge/std-gbt-2589-2020*.yaml when it has one."""
+    try:
+        import yaml
+
+        from reviewer.settings import REPO_ROOT
+    except ImportError:  # pragma: no cover - pyyaml is a dependency
+        return None
+    root = Path(REPO_ROOT) / "knowledge"
+    if not root.is_dir():
+        return None
+    for path in sorted(root.rglob("std-gbt-2589-2020*.y*ml")):
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except (OSError, yaml.YAMLError):
+            continue
+        rows = data.get("coefficients") if isinstance(data, dict) else None
+        if not isinstance(rows, list):
+            continue
+        out = []
+        for r in rows:
+            if not isinstance(r, dict):
+                continue
+            carrier = carrier_of(str(r.get("carrier") or r.get("name") or ""))
+            unit = str(r.get("unit") or "").replace("kgce/", "")
+            try:
+                value = float(r.get("value") or r.get("kgce"))
+            except (TypeError, ValueError):
+                continue
+            if carrier and unit and parse_unit(f"kgce/{unit}"):
+                hi = r.get("value_high")
+                out.append(StandardCoefficient(carrier=carrier, value=value, unit=unit,
+                                               value_high=float(hi) if hi is not None else None,
+                                               basis=str(r.get("basis") or "当量值"), verified=True))
+        if out:
+            return tuple(out)
+    return None
+
+
+def standard_coefficients() -> list[StandardCoefficient]:
+    kb = _knowledge_coefficients()
+    if not kb:
+        return list(_GBT2589_2020)
+    have = {c.carrier for c in kb}
+    return [*kb, *(c for c in _GBT2589_2020 if c.carrier not in have)]
+
+
+def standard_for(carrier: str) -> StandardCoefficient | None:
+    for c in standard_coefficients():
+        if c.carrier == carrier:
+            return c
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# models
+# ---------------------------------------------------------------------------------------------
+class StatedCoefficient(BaseModel):
+    """A conversion coefficient the report states (table cell or sentence)."""
+
+    carrier: str
+    quantity: Quantity = Field(description="the number as written, with its unit when written")
+    per_unit: str | None = Field(None, description="physical unit the coefficient applies to, e.g. 'kWh'")
+    kgce_per_unit: float | None = Field(None, description="value in kgce per `per_unit` when the unit is known")
+    basis: str | None = Field(None, description="当量值 / 等价值 when the text says so")
+    quote: str
+    locator: Locator
+    source: str = Field("table", description="table | prose")
+
+    def tce_per_canonical(self) -> tuple[float, str] | None:
+        """(tce per canonical physical unit, canonical unit) or None when the unit is unknown."""
+        if self.per_unit is None or self.kgce_per_unit is None:
+            return None
+        u = parse_unit(f"kgce/{self.per_unit}")
+        if u is None:
+            return None
+        return self.kgce_per_unit * u.factor, u.canonical.split("/", 1)[1]
+
+
+class EnergyRow(BaseModel):
+    """One carrier (or the total) in one period of a standard-coal conversion table."""
+
+    carrier: str | None = Field(description="normalized carrier, None for an unrecognised label")
+    label: str
+    period: str | None = Field(None, description="year or None")
+    amount: Quantity | None = Field(None, description="physical quantity, canonical unit")
+    coefficient: StatedCoefficient | None = None
+    tce: Quantity | None = Field(None, description="standard coal as stated")
+    is_total: bool = False
+    basis: str | None = Field(None, description="当量值/等价值 of this standard-coal column, if its header says")
+    table: int
+    block: int | None
+    row: int
+    amount_col: int | None = None
+    coef_col: int | None = None
+    tce_col: int | None = None
+    quote: str
+    locator: Locator
+
+
+class EnergyTable(BaseModel):
+    table: int
+    block: int | None
+    caption: str | None
+    rows: list[EnergyRow]
+    basis: str | None = Field(None, description="当量值/等价值 stated in the caption, headers or the note")
+    basis_quote: str | None = None
+
+
+class BasisStatement(BaseModel):
+    """A sentence (or header) saying on which basis electricity is converted."""
+
+    basis: str = Field(description="当量值 or 等价值")
+    value: Quantity | None = Field(None, description="the coefficient stated with it, if any")
+    kgce_per_kwh: float | None = None
+    quote: str
+    locator: Locator
+
+
+class EnergyFacts(BaseModel):
+    tables: list[EnergyTable] = Field(default_factory=list)
+    coefficients: list[StatedCoefficient] = Field(default_factory=list, description="all stated coefficients")
+    basis_statements: list[BasisStatement] = Field(default_factory=list)
+    coefficient_citations: list[dict] = Field(
+        default_factory=list, description="standard numbers cited where coefficients are given: {number, year, quote, locator}"
+    )
+    co2_rows: list[CO2Row] = Field(default_factory=list)
+
+
+class CO2Row(BaseModel):
+    """Activity × emission factor = emission, as one table row or sentence states it."""
+
+    label: str
+    activity: Quantity
+    factor: Quantity
+    emission: Quantity
+    quote: str
+    locator: Locator
+
+
+# ---------------------------------------------------------------------------------------------
+# header roles
+# ---------------------------------------------------------------------------------------------
+_COEF_H = re.compile(r"系数|折算率|折标率|热值折算")
+_TCE_H = re.compile(r"折标|标煤|标准煤|tce|kgce|当量值|等价值|综合能耗")
+_AMOUNT_H = re.compile(r"实物量|消耗量|消费量|用量|耗量|数量|使用量|购入量|年耗|年用|消耗|实物")
+_UNIT_WORD = re.compile(r"单位")
+
+
+def _col_role(header: str) -> str | None:
+    h = norm(header)
+    last = h.split("/")[-1]
+    if _UNIT_WORD.fullmatch(last) or last in ("计量单位",):
+        return None
+    if _COEF_H.search(last) or (_COEF_H.search(h) and not _TCE_H.search(last)):
+        return "coef"
+    if _TCE_H.search(last):
+        return "tce"
+    if _AMOUNT_H.search(last):
+        return "amount"
+    if year_of(last):
+        return "year"
+    return None
+
+
+def _coal_unit(header: str, table_unit: str | None) -> str:
+    """Unit of a standard-coal column: from its header when it is a coal or mass unit, else tce."""
+    from reviewer.quantities import unit_from_header
+
+    u = unit_from_header(header) or ""
+    info = parse_unit(u) if u else None
+    if info is not None and info.canonical == "tce":
+        return u
+    if info is not None and info.canonical == "t":  # '折标煤(t)' means tonnes of standard coal
+        return {"t": "tce", "万t": "万tce", "kg": "kgce"}.get(info.symbol, "tce")
+    if table_unit:
+        ti = parse_unit(table_unit)
+        if ti is not None and ti.canonical == "tce":
+            return table_unit
+    return "tce"
+
+
+def _basis_in(text: str) -> str | None:
+    t = norm(text)
+    has_eq = "当量" in t
+    has_ev = "等价" in t
+    if has_eq and not has_ev:
+        return "当量值"
+    if has_ev and not has_eq:
+        return "等价值"
+    return None
+
+
+def _coefficient_from_cell(
+    carrier: str, cell: str, amount_unit: str | None, tv: TableView, row: int, col: int, basis: str | None
+) -> StatedCoefficient | None:
+    """A coefficient cell: '0.1229', '0.1229kgce/kWh', '1.229 tce/万kWh'. Units from the cell,
+    the column header, or a '折标系数单位' column."""
+    from reviewer.quantities import unit_from_header
+
+    text = cell.strip()
+    q = parse_quantity(text)
+    if q is None:
+        # header unit such as '折标系数(kgce/kWh)'
+        hu = unit_from_header(tv.headers[col])
+        q = parse_quantity(text, hu) if hu else None
+        if q is None:
+            return None
+    if q.kind != "number" or q.value <= 0:
+        return None
+    per_unit, kgce = _coef_units(q)
+    if per_unit is None:
+        hu = unit_from_header(tv.headers[col])
+        if hu:
+            q2 = parse_quantity(f"{text}{hu}") if not q.unit else None
+            if q2 is not None:
+                per_unit, kgce = _coef_units(q2)
+                if per_unit is not None:
+                    q2.locator = q.locator
+                    q = q2
+    q.locator = tv.locator(row, col)
+    return StatedCoefficient(
+        carrier=carrier,
+        quantity=q,
+        per_unit=per_unit,
+        kgce_per_unit=kgce,
+        basis=basis,
+        quote=row_quote(tv, row),
+        locator=tv.locator(row, col),
+        source="table",
+    )
+
+
+def _coef_units(q: Quantity) -> tuple[str | None, float | None]:
+    """('kWh', 0.1229) for 0.1229 kgce/kWh or 1.229 tce/万kWh; (None, None) when no coal/x unit."""
+    info = parse_unit(q.unit) if q.unit else None
+    if info is None or not info.denominator or not info.canonical.startswith("tce/"):
+        return None, None
+    den = info.canonical.split("/", 1)[1]
+    # kgce per canonical unit
+    return den, q.value * info.factor * 1000.0
+
+
+# ---------------------------------------------------------------------------------------------
+# table extraction
+# ---------------------------------------------------------------------------------------------
+def _is_energy_table(tv: TableView) -> bool:
+    blob = tv.text_blob()
+    roles = [_col_role(h) for h in tv.headers]
+    if "tce" in roles:
+        return True
+    # transposed: labels such as 实物量 / 折标系数 / 折标准煤
+    labels = [norm(tv.label(r)) for r in tv.table.body_rows()]
+    if any(_TCE_H.search(lab) for lab in labels) and any(_AMOUNT_H.search(lab) for lab in labels):
+        return True
+    return bool(re.search(r"折标|标煤|标准煤", blob)) and "coef" in roles
+
+
+def _column_groups(tv: TableView) -> list[dict]:
+    """Groups of (amount, coef, tce) columns, one per period and basis (当量值 / 等价值 columns
+    side by side). Coefficient columns without a year join every period."""
+    roles = {c: _col_role(h) for c, h in enumerate(tv.headers)}
+    years = tv.year_cols
+    amounts: dict[int | None, int] = {}
+    coefs: dict[tuple[int | None, str | None], int] = {}
+    tces: dict[tuple[int | None, str | None], int] = {}
+    for c, role in roles.items():
+        if c in tv.seq_cols or c == tv.unit_col or c == tv.label_col or role is None:
+            continue
+        y = years.get(c)
+        basis = _basis_in(tv.headers[c])
+        if role == "coef":
+            coefs.setdefault((y, basis), c)
+        elif role == "tce":
+            tces.setdefault((y, basis), c)
+        elif role in ("amount", "year"):
+            amounts.setdefault(y, c)
+    out = []
+    for (y, basis), tce_col in tces.items():
+        g: dict = {"tce": tce_col, "year": y, "basis": basis}
+        amount = amounts.get(y, amounts.get(None) if y is None or len(amounts) == 1 else None)
+        if amount is not None:
+            g["amount"] = amount
+        for key in ((y, basis), (y, None), (None, basis), (None, None)):
+            if key in coefs:
+                g["coef"] = coefs[key]
+                break
+        out.append(g)
+    return out
+
+
+def _extract_table(tv: TableView, doc: Document) -> EnergyTable | None:
+    if not _is_energy_table(tv):
+        return None
+    caption = tv.table.caption or ""
+    note_basis = None
+    note_quote = None
+    for text in [caption, *tv.headers]:
+        b = _basis_in(text) if ("电" in text or "折标" in text or "系数" in text or "标煤" in text) else None
+        if b:
+            note_basis, note_quote = b, text
+            break
+    groups = _column_groups(tv)
+    rows: list[EnergyRow] = []
+    if groups:
+        rows = _rows_by_columns(tv, groups, note_basis)
+    else:
+        rows = _rows_transposed(tv, note_basis)
+    if not rows:
+        return None
+    return EnergyTable(
+        table=tv.table.index,
+        block=tv.block.index if tv.block else None,
+        caption=tv.table.caption,
+        rows=rows,
+        basis=note_basis,
+        basis_quote=note_quote,
+    )
+
+
+def _rows_by_columns(tv: TableView, groups: list[dict], basis: str | None) -> list[EnergyRow]:
+    out = []
+    for r in tv.table.body_rows():
+        label = tv.label(r)
+        labels = tv.row_labels(r)
+        total = any(is_total_label(x) for x in labels[:2]) or "综合能耗" in norm(label)
+        carrier = None if total else carrier_of(label)
+        for g in groups:
+            amount = None
+            amount_unit = None
+            if "amount" in g:
+                c = g["amount"]
+                amount_unit = tv.row_unit(r) or tv.col_unit(c)
+                amount = parse_quantity(tv.table.cell(r, c), amount_unit)
+                if amount is not None and amount.kind != "number":
+                    amount = None
+                if amount is not None:
+                    amount.locator = tv.locator(r, c)
+            tce_col = g["tce"]
+            tce = parse_quantity(tv.table.cell(r, tce_col), _coal_unit(tv.headers[tce_col], tv.table_unit))
+            if tce is not None:
+                if tce.kind != "number" or not tce.canonical_unit.startswith("tce"):
+                    tce = None
+                else:
+                    tce.locator = tv.locator(r, tce_col)
+            coef = None
+            if "coef" in g and carrier:
+                coef = _coefficient_from_cell(carrier, tv.table.cell(r, g["coef"]), amount_unit, tv, r,
+                                              g["coef"], g.get("basis") or basis)
+            if tce is None and amount is None:
+                continue
+            cols = [c for c in (g.get("amount"), g.get("coef"), tce_col) if c is not None]
+            out.append(EnergyRow(
+                carrier=carrier,
+                label=label,
+                period=str(g["year"]) if g.get("year") else None,
+                amount=amount,
+                coefficient=coef,
+                tce=tce,
+                is_total=total,
+                basis=g.get("basis") or basis,
+                table=tv.table.index,
+                block=tv.block.index if tv.block else None,
+                row=r,
+                amount_col=g.get("amount"),
+                coef_col=g.get("coef"),
+                tce_col=tce_col,
+                quote=_row_quote(tv, r, cols),
+                locator=tv.locator(r, tce_col),
+            ))
+    return out
+
+
+def _row_quote(tv: TableView, r: int, cols: list[int]) -> str:
+    """The row label and the cells used (as one contiguous stretch of the row)."""
+    lab = tv.label_col
+    if cols and lab < min(cols):
+        return cells_quote(tv, r, [lab, *cols])
+    return cells_quote(tv, r, cols) if cols else row_quote(tv, r)
+
+
+def _rows_transposed(tv: TableView, basis: str | None) -> list[EnergyRow]:
+    """Rows are 实物量 / 折标系数 / 折标煤, columns are carriers (their unit in the header)."""
+    role_rows: dict[str, int] = {}
+    for r in tv.table.body_rows():
+        lab = norm(tv.label(r))
+        if _COEF_H.search(lab):
+            role_rows.setdefault("coef", r)
+        elif _TCE_H.search(lab):
+            role_rows.setdefault("tce", r)
+        elif _AMOUNT_H.search(lab):
+            role_rows.setdefault("amount", r)
+    if "tce" not in role_rows:
+        return []
+    out = []
+    for c in range(tv.table.n_cols):
+        if c == tv.label_col or c in tv.seq_cols or c == tv.unit_col:
+            continue
+        header = tv.headers[c]
+        total = is_total_label(header) or "综合能耗" in norm(header)
+        carrier = None if total else carrier_of(header)
+        from reviewer.quantities import unit_from_header
+
+        hu = unit_from_header(header)
+        amount = None
+        if "amount" in role_rows:
+            amount = parse_quantity(tv.table.cell(role_rows["amount"], c), hu)
+            if amount is not None:
+                amount.locator = tv.locator(role_rows["amount"], c)
+        tr = role_rows["tce"]
+        tce = parse_quantity(tv.table.cell(tr, c), _coal_unit(tv.label(tr), tv.table_unit))
+        if tce is not None and tce.canonical_unit.startswith("tce"):
+            tce.locator = tv.locator(tr, c)
+        else:
+            tce = None
+        coef = None
+        if "coef" in role_rows and carrier:
+            coef = _coefficient_from_cell(carrier, tv.table.cell(role_rows["coef"], c), hu, tv,
+                                          role_rows["coef"], c, basis)
+            if coef is not None:
+                coef.quote = row_quote(tv, role_rows["coef"])
+        if tce is None and amount is None:
+            continue
+        out.append(EnergyRow(
+            carrier=carrier, label=header, period=None, amount=amount, coefficient=coef, tce=tce,
+            is_total=total, table=tv.table.index, block=tv.block.index if tv.block else None,
+            row=tr, amount_col=c, coef_col=c, tce_col=c,
+            quote=row_quote(tv, tr), locator=tv.locator(tr, c),
+        ))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# coefficient tables (no standard-coal column) and prose
+# ---------------------------------------------------------------------------------------------
+def _coefficient_table(tv: TableView) -> list[StatedCoefficient]:
+    roles = [_col_role(h) for h in tv.headers]
+    if "coef" not in roles or "tce" in roles:
+        return []
+    coef_cols = [c for c, r in enumerate(roles) if r == "coef"]
+    out = []
+    for r in tv.table.body_rows():
+        carrier = carrier_of(tv.label(r))
+        if not carrier:
+            continue
+        for c in coef_cols:
+            basis = _basis_in(tv.headers[c]) or _basis_in(" ".join(tv.row_labels(r)))
+            unit_hint = tv.row_unit(r)
+            sc = _coefficient_from_cell(carrier, tv.table.cell(r, c), unit_hint, tv, r, c, basis)
+            if sc is None:
+                continue
+            if sc.per_unit is None and unit_hint:
+                # a '单位' column holding the coefficient's unit ('kgce/kWh') or the carrier's ('kWh')
+                ui = parse_unit(unit_hint)
+                if ui is not None and ui.canonical.startswith("tce/"):
+                    q2 = parse_quantity(f"{tv.table.cell(r, c).strip()}{unit_hint}")
+                    if q2 is not None:
+                        per, kg = _coef_units(q2)
+                        if per:
+                            sc.per_unit, sc.kgce_per_unit = per, kg
+            out.append(sc)
+    return out
+
+
+_COEF_SENT = re.compile(r"折标|折算|标准煤|标煤|系数|当量值|等价值")
+
+
+def _prose_coefficients(doc: Document) -> tuple[list[StatedCoefficient], list[BasisStatement]]:
+    coefs: list[StatedCoefficient] = []
+    bases: list[BasisStatement] = []
+    for s in doc_sentences(doc, ("paragraph",)):
+        if not _COEF_SENT.search(s.text):
+            continue
+        qs = [q for q in find_quantities(s.text) if q.unit and parse_unit(q.unit)
+              and parse_unit(q.unit).canonical.startswith("tce/")]
+        basis_here = None
+        t = s.text
+        for q in qs:
+            per, kg = _coef_units(q)
+            if per is None:
+                continue
+            before = t[: q.span[0]] if q.span else t
+            carrier = None
+            best = -1
+            for alias, c in _ALIAS_LIST:
+                if len(alias) == 1 and alias != "电":
+                    continue
+                i = before.rfind(alias)
+                if i > best:
+                    best, carrier = i, c
+            # a unit per kWh is electricity whatever the wording
+            if per == "kWh" and carrier not in ("电力", "热力"):
+                carrier = "电力"
+            if carrier is None:
+                continue
+            window = t[max(0, (q.span[0] if q.span else 0) - 20): (q.span[1] if q.span else len(t)) + 12]
+            basis = _basis_in(window) or _basis_in(t)
+            q.locator = s.block.locator(char_start=s.start, char_end=s.end)
+            coefs.append(StatedCoefficient(carrier=carrier, quantity=q, per_unit=per, kgce_per_unit=kg,
+                                           basis=basis, quote=s.text, locator=q.locator, source="prose"))
+            if carrier == "电力" and basis:
+                basis_here = basis
+                bases.append(BasisStatement(basis=basis, value=q, kgce_per_kwh=kg, quote=s.text,
+                                            locator=q.locator))
+        if basis_here is None and "电" in t:
+            b = _basis_in(t)
+            if b:
+                bases.append(BasisStatement(basis=b, quote=s.text,
+                                            locator=s.block.locator(char_start=s.start, char_end=s.end)))
+    return coefs, bases
+
+
+_STD_CITE = re.compile(r"GB\s*/?\s*T\s*2589\s*[-—–－]\s*((?:19|20)\d{2})", re.I)
+
+
+def _coefficient_citations(doc: Document) -> list[dict]:
+    """Citations of GB/T 2589 (any edition) in sentences or captions about conversion."""
+    out = []
+    for s in doc_sentences(doc, ("paragraph", "heading")):
+        for m in _STD_CITE.finditer(s.text):
+            out.append({"number": m.group(0), "year": int(m.group(1)), "quote": s.text,
+                        "coefficient_context": bool(_COEF_SENT.search(s.text)),
+                        "locator": s.block.locator(char_start=s.start, char_end=s.end)})
+    for b in doc.blocks:
+        if b.table is None:
+            continue
+        for r, row in enumerate(b.table.rows):
+            for c, cell in enumerate(row):
+                for m in _STD_CITE.finditer(cell):
+                    out.append({"number": m.group(0), "year": int(m.group(1)), "quote": cell.strip(),
+                                "coefficient_context": True,
+                                "locator": b.locator(row=r, col=c)})
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# CO2
+# ---------------------------------------------------------------------------------------------
+_CO2_FACTOR_H = re.compile(r"排放因子|排放系数")
+_CO2_EMIS_H = re.compile(r"排放量|CO2|CO₂|二氧化碳")
+_ACT_H = re.compile(r"活动数据|消耗量|用量|实物量|电量|活动水平")
+
+
+def _co2_rows(tv: TableView) -> list[CO2Row]:
+    hs = [norm(h) for h in tv.headers]
+    fcol = next((c for c, h in enumerate(hs) if _CO2_FACTOR_H.search(h)), None)
+    if fcol is None:
+        return []
+    ecol = next((c for c, h in enumerate(hs) if c != fcol and _CO2_EMIS_H.search(h) and "因子" not in h
+                 and "系数" not in h), None)
+    acol = next((c for c, h in enumerate(hs) if c not in (fcol, ecol) and _ACT_H.search(h)), None)
+    if ecol is None or acol is None:
+        return []
+    from reviewer.quantities import unit_from_header
+
+    out = []
+    for r in tv.table.body_rows():
+        if any(is_total_label(x) for x in tv.row_labels(r)[:2]):
+            continue
+        act = parse_quantity(tv.table.cell(r, acol), tv.row_unit(r) or unit_from_header(tv.headers[acol])
+                             or tv.table_unit)
+        fac = parse_quantity(tv.table.cell(r, fcol), unit_from_header(tv.headers[fcol]))
+        eu = unit_from_header(tv.headers[ecol]) or "tCO2"
+        if parse_unit(eu) is not None and parse_unit(eu).canonical == "t":
+            eu = {"t": "tCO2", "万t": "万tCO2", "kg": "kgCO2"}.get(parse_unit(eu).symbol, "tCO2")
+        emi = parse_quantity(tv.table.cell(r, ecol), eu)
+        if act is None or fac is None or emi is None or not fac.unit:
+            continue
+        for q, c in ((act, acol), (fac, fcol), (emi, ecol)):
+            q.locator = tv.locator(r, c)
+        out.append(CO2Row(label=tv.label(r), activity=act, factor=fac, emission=emi,
+                          quote=_row_quote(tv, r, [acol, fcol, ecol]), locator=tv.locator(r, ecol)))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# entry point
+# ---------------------------------------------------------------------------------------------
+def extract_energy(doc: Document) -> EnergyFacts:
+    facts = EnergyFacts()
+    for tv in table_views(doc):
+        et = _extract_table(tv, doc)
+        if et is not None:
+            facts.tables.append(et)
+            facts.coefficients.extend(r.coefficient for r in et.rows if r.coefficient is not None)
+            if et.basis and et.basis_quote:
+                facts.basis_statements.append(BasisStatement(
+                    basis=et.basis, quote=et.basis_quote,
+                    locator=Locator(page=tv.block.page if tv.block else None,
+                                    block=tv.block.index if tv.block else None, table=tv.table.index)))
+        else:
+            facts.coefficients.extend(_coefficient_table(tv))
+        facts.co2_rows.extend(_co2_rows(tv))
+    coefs, bases = _prose_coefficients(doc)
+    facts.coefficients.extend(coefs)
+    facts.basis_statements.extend(bases)
+    for c in facts.coefficients:
+        if c.carrier == "电力" and c.basis and c.source == "table":
+            facts.basis_statements.append(BasisStatement(basis=c.basis, value=c.quantity,
+                                                         kgce_per_kwh=c.kgce_per_unit, quote=c.quote,
+                                                         locator=c.locator))
+    facts.coefficient_citations = _coefficient_citations(doc)
+    return facts
+
+
+def implied_kgce_per_unit(row: EnergyRow) -> tuple[float, str] | None:
+    """tce ÷ amount as kgce per canonical physical unit, e.g. (0.1229, 'kWh')."""
+    if row.amount is None or row.tce is None or row.amount.canonical_value <= 0:
+        return None
+    unit = row.amount.canonical_unit.split("/")[0]
+    if not unit:
+        return None
+    return row.tce.canonical_value * 1000.0 / row.amount.canonical_value, unit
+
+
+def log_distance(a: float, b: float) -> float:
+    if a <= 0 or b <= 0:
+        return math.inf
+    return abs(math.log10(a / b))
+
+
+EnergyFacts.model_rebuild()

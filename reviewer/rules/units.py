@@ -1,0 +1,542 @@
+"""UNI: units and conversions — standard coal, the electricity basis, superseded coefficients,
+CO2 from emission factors, scale slips and unit-product indicators."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+
+from pydantic import BaseModel, Field
+
+from reviewer.facts.energy import (
+    ELECTRICITY_CALORIFIC,
+    RANGE_FOR_VARIABLE,
+    VARIABLE_CARRIERS,
+    EnergyFacts,
+    EnergyRow,
+    StatedCoefficient,
+    extract_energy,
+    standard_for,
+)
+from reviewer.facts.sentences import latest_data_year, report_date
+from reviewer.findings import Basis, Finding
+from reviewer.quantities import fmt_number, iv_mul, iv_overlap, parse_unit
+from reviewer.rules.base import RuleRun, rule
+
+
+def energy_facts(run: RuleRun) -> EnergyFacts:
+    return run.ctx.cached("energy", lambda: extract_energy(run.doc))
+
+
+# ---------------------------------------------------------------------------------------------
+# UNI001 standard coal
+# ---------------------------------------------------------------------------------------------
+class CoalParams(BaseModel):
+    rel_tol_pct: float = Field(
+        0.5,
+        description="允许的相对偏差（%），在数值修约区间之外再放宽；domain.md §4.1 按实务取 ±0.5%",
+    )
+    abs_tol_tce: float = Field(
+        0.0, description="允许的绝对偏差（tce），小额能源品种可设为 1（domain.md §4.1：±0.5% 或 ±1 tce）"
+    )
+    electricity_equivalent_min: float = Field(
+        0.26, description="电力等价值系数可接受的下限（kgce/kWh），报告未给出系数时用于判断"
+    )
+    electricity_equivalent_max: float = Field(
+        0.41, description="电力等价值系数可接受的上限（kgce/kWh），报告未给出系数时用于判断"
+    )
+
+
+def _strip_time(unit: str) -> str:
+    parts = unit.split("/")
+    time_units = {"a", "d", "h", "月", "min", "班"}
+    while len(parts) > 1 and parts[-1] in time_units:
+        parts.pop()
+    return "/".join(parts)
+
+
+def _coef_interval(coef: StatedCoefficient, row: EnergyRow) -> tuple[tuple[float, float], str] | None:
+    """Coefficient as an interval in tce per unit of the row's amount (as the amount is canonical),
+    plus a text describing it. None when the unit cannot be tied to the amount."""
+    q = coef.quantity
+    amount = row.amount
+    assert amount is not None
+    amount_unit = _strip_time(amount.canonical_unit)
+    ci = coef.tce_per_canonical()
+    if ci is not None:
+        per_can, den = ci
+        if amount_unit and den != amount_unit:
+            return None
+        if not amount_unit:
+            # amount has no unit: read it in the coefficient's written unit ('1.229 tce/万kWh')
+            info = parse_unit(q.unit)
+            if info is None or not info.numerator:
+                return None
+            num_factor = {"tce": 1.0, "kgce": 1e-3, "gce": 1e-6}.get(info.numerator[0])
+            if num_factor is None or info.multiplier != 1.0:
+                return None
+            half = 0.5 * 10.0 ** (-q.decimals)
+            return ((q.value - half) * num_factor, (q.value + half) * num_factor), q.raw
+        ratio = q.low / q.canonical_value if q.canonical_value else 1.0
+        ratio_hi = q.high / q.canonical_value if q.canonical_value else 1.0
+        return (per_can * ratio, per_can * ratio_hi), q.raw
+    # a bare number: find the power of ten that makes it a coefficient for this carrier
+    std = _expected_kgce(row.carrier)
+    if not amount_unit:
+        return None
+    k_scale = _scale_for_bare(q.value, amount_unit, std)
+    if k_scale is None:
+        return None
+    half = 0.5 * 10.0 ** (-q.decimals)
+    return ((q.value - half) * k_scale, (q.value + half) * k_scale), q.raw
+
+
+def _expected_kgce(carrier: str | None) -> list[float] | None:
+    """Reference coefficients (kgce per unit of the standard's unit) used to read a bare number's scale."""
+    if carrier is None:
+        return None
+    if carrier == "电力":
+        return [ELECTRICITY_CALORIFIC, 0.30]
+    s = standard_for(carrier)
+    if s is None:
+        return None
+    return [s.value, s.value_high or s.value]
+
+
+def _scale_for_bare(value: float, amount_unit: str, refs: list[float] | None) -> float | None:
+    """tce per canonical amount unit represented by 1.0 of the bare coefficient.
+
+    The reference coefficient (kgce per the standard's unit) fixes the power of ten: 1.229 next
+    to 万kWh reads as tce/万kWh (= 0.1229 kgce/kWh)."""
+    if refs is None or value <= 0:
+        return None
+    # reference in tce per canonical amount unit: refs are kgce per (kWh | kg | m³ | MJ | t)
+    ref_tce = None
+    for unit in ("kWh", "kg", "m³", "MJ", "t"):
+        info = parse_unit(f"kgce/{unit}")
+        if info is not None and _strip_time(info.canonical.split("/", 1)[1]) == amount_unit:
+            ref_tce = [r * info.factor for r in refs]
+            break
+    if ref_tce is None:
+        return None
+    best = None
+    for k in range(-9, 4):
+        cand = value * 10.0**k
+        d = min(abs(math.log10(cand / r)) for r in ref_tce)
+        if best is None or d < best[0]:
+            best = (d, 10.0**k)
+    if best is None or best[0] > 0.5:
+        return None
+    return best[1]
+
+
+def _doc_coefficient(facts: EnergyFacts, carrier: str | None) -> list[StatedCoefficient]:
+    if carrier is None:
+        return []
+    return [c for c in facts.coefficients if c.carrier == carrier and c.per_unit is not None]
+
+
+def _pct(a: float, b: float) -> str:
+    if b == 0:
+        return "—"
+    return f"{(a - b) / abs(b) * 100:+.1f}%"
+
+
+@rule(
+    "UNI001",
+    name="标准煤折算：实物量 × 折标系数 ≠ 折标准煤量",
+    severity="error",
+    params=CoalParams,
+    basis=Basis(item_id="std-gbt-2589-2020", clause="附录A 各种能源折标准煤参考系数"),
+    sentence="各能源品种的折标准煤量应等于实物量乘以折标系数（允许修约区间外 {rel_tol_pct}% 的偏差）",
+    defects=("UNI_COAL",),
+)
+def check_coal(run: RuleRun) -> Iterator[Finding]:
+    """## 检查内容
+    在能源消耗及折标准煤表中（无论列顺序、年份列或转置表），逐行用实物量乘以折标系数重算折标准煤量，
+    与报告所列数值比较。系数取用顺序：本行所列系数 → 报告其他处（系数表或正文）对该能源所述系数 →
+    GB/T 2589-2020 附录参考系数（电力未给系数时当量值与等价值均可接受，热值可变的燃料按合理范围判断）。
+    比较时按各数的有效位数形成区间，再放宽参数规定的相对偏差。
+
+    ## 为什么重要
+    综合能耗是能耗指标、节能目标和方案节能量的基础，折标计算错误会使单位产品能耗、清洁生产水平等级
+    和目标完成情况全部失真，是专家评审中最常见的数据问题之一。
+
+    ## 不通过示例
+    | 能源名称 | 单位 | 消耗量 | 折标系数 | 折标准煤(tce) |
+    |---|---|---|---|---|
+    | 电力 | 万kWh | 356.8 | 1.229 tce/万kWh | 538.51 |
+
+    356.8 × 1.229 = 438.51 tce，表中为 538.51 tce。
+
+    ## 通过示例
+    | 能源名称 | 单位 | 消耗量 | 折标系数 | 折标准煤(tce) |
+    |---|---|---|---|---|
+    | 电力 | 万kWh | 356.8 | 1.229 tce/万kWh | 438.51 |
+    """
+    p: CoalParams = run.params
+    facts = energy_facts(run)
+    rel = p.rel_tol_pct / 100.0
+    for table in facts.tables:
+        for row in table.rows:
+            if row.is_total or row.amount is None or row.tce is None:
+                continue
+            if row.amount.canonical_value <= 0:
+                continue
+            yield from _check_row(run, facts, row, rel, p)
+
+
+def _check_row(run: RuleRun, facts: EnergyFacts, row: EnergyRow, rel: float, p: CoalParams) -> Iterator[Finding]:
+    amount, tce = row.amount, row.tce
+    assert amount is not None and tce is not None
+    amount_unit = _strip_time(amount.canonical_unit)
+    stated_iv = (tce.low, tce.high)
+    data = {
+        "amount": {"value": amount.value, "unit": amount.unit, "locator": amount.locator and amount.locator.model_dump()},
+        "tce": {"value": tce.canonical_value, "unit": "tce", "locator": tce.locator and tce.locator.model_dump()},
+        "period": row.period,
+        "carrier": row.carrier,
+    }
+    coef_sources: list[tuple[tuple[float, float], str, str]] = []  # (interval, text, origin)
+    if row.coefficient is not None:
+        ci = _coef_interval(row.coefficient, row)
+        if ci is not None:
+            coef_sources.append((ci[0], ci[1], "本行折标系数"))
+    if not coef_sources:
+        for c in _doc_coefficient(facts, row.carrier):
+            if row.basis and c.basis and c.basis != row.basis:
+                continue
+            ci = _coef_interval(c, row)
+            if ci is not None:
+                coef_sources.append((ci[0], ci[1], "报告所述折标系数"))
+    if coef_sources:
+        # pass if any stated coefficient explains the number
+        results = []
+        for civ, ctext, origin in coef_sources:
+            exp_iv = iv_mul((amount.low, amount.high), civ)
+            if iv_overlap(exp_iv, stated_iv, rel_tol=rel, abs_tol=p.abs_tol_tce):
+                return
+            results.append((civ, ctext, origin, exp_iv))
+        civ, ctext, origin, exp_iv = results[0]
+        expected = amount.canonical_value * (civ[0] + civ[1]) / 2
+        data["coefficient"] = ctext
+        yield run.finding(
+            f"标准煤折算错误：{row.label}{f'（{row.period}年）' if row.period else ''} {amount.raw or fmt_number(amount.value)}"
+            f"{'' if amount.unit and amount.unit in (amount.raw or '') else amount.unit} × {ctext} = "
+            f"{fmt_number(expected)} tce，报告为 {fmt_number(tce.canonical_value)} tce（偏差 {_pct(tce.canonical_value, expected)}）",
+            row.quote,
+            row.locator,
+            expected=round(expected, 4),
+            found=tce.canonical_value,
+            data={**data, "coefficient_origin": origin},
+        )
+        return
+    # no stated coefficient: the standard's value or plausible range
+    if row.carrier is None or not amount_unit:
+        return
+    ratio = tce.canonical_value / amount.canonical_value  # tce per canonical unit
+    lo_iv = tce.low / amount.high if amount.high > 0 else 0
+    hi_iv = tce.high / amount.low if amount.low > 0 else math.inf
+    accepted: list[tuple[float, float, str]] = []
+    if row.carrier == "电力":
+        if row.basis != "等价值":
+            accepted.append((ELECTRICITY_CALORIFIC, ELECTRICITY_CALORIFIC, "当量值 0.1229 kgce/kWh"))
+        if row.basis != "当量值":
+            accepted.append((p.electricity_equivalent_min, p.electricity_equivalent_max,
+                             f"等价值 {p.electricity_equivalent_min}～{p.electricity_equivalent_max} kgce/kWh"))
+        std_unit = "kWh"
+    elif row.carrier in RANGE_FOR_VARIABLE:
+        lo, hi, std_unit = RANGE_FOR_VARIABLE[row.carrier]
+        accepted.append((lo, hi, f"{lo}～{hi} kgce/{std_unit}"))
+    else:
+        s = standard_for(row.carrier)
+        if s is None:
+            return
+        std_unit = s.unit
+        accepted.append((s.value, s.value_high or s.value,
+                         f"{fmt_number(s.value)}{'～' + fmt_number(s.value_high) if s.value_high else ''} kgce/{s.unit}"))
+    info = parse_unit(f"kgce/{std_unit}")
+    if info is None or _strip_time(info.canonical.split("/", 1)[1]) != amount_unit:
+        return
+    for lo, hi, _text in accepted:
+        a, b = lo * info.factor, hi * info.factor
+        if iv_overlap((lo_iv, hi_iv), (a, b), rel_tol=rel):
+            return
+    implied = ratio / info.factor
+    lo, hi, text = accepted[0]
+    expected = amount.canonical_value * (lo * info.factor)
+    yield run.finding(
+        f"标准煤折算与参考系数不符：{row.label}{f'（{row.period}年）' if row.period else ''} 折标准煤 "
+        f"{fmt_number(tce.canonical_value)} tce ÷ 实物量 {amount.raw} 隐含系数 {fmt_number(implied)} kgce/{std_unit}，"
+        f"报告未给出折标系数，GB/T 2589-2020 参考值为 {'、'.join(t for _, _, t in accepted)}",
+        row.quote,
+        row.locator,
+        expected=text,
+        found=f"{fmt_number(implied)} kgce/{std_unit}",
+        data={**data, "implied_kgce_per_unit": implied},
+        severity="warning",
+        confidence=0.7,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# UNI002 stated coefficient vs the standard
+# ---------------------------------------------------------------------------------------------
+class StandardCoefParams(BaseModel):
+    rel_tol_pct: float = Field(1.0, description="折标系数与标准参考值允许的相对偏差（%），超出即提示")
+    electricity_equivalent_min: float = Field(0.26, description="电力等价值系数可接受的下限（kgce/kWh）")
+    electricity_equivalent_max: float = Field(0.41, description="电力等价值系数可接受的上限（kgce/kWh）")
+
+
+@rule(
+    "UNI002",
+    name="折标系数与 GB/T 2589-2020 参考值不符",
+    severity="warning",
+    params=StandardCoefParams,
+    basis=Basis(item_id="std-gbt-2589-2020", clause="附录A 各种能源折标准煤参考系数"),
+    sentence="报告所列折标系数应与 GB/T 2589-2020 参考系数一致（允许 {rel_tol_pct}% 偏差；热值可变的燃料按合理范围）",
+    defects=("UNI_COAL",),
+)
+def check_standard_coefficient(run: RuleRun) -> Iterator[Finding]:
+    """## 检查内容
+    对报告列出的每个折标系数（能源表中的系数列、系数表、正文中“电力折标系数取……”的句子），按其单位
+    换算为 kgce/单位实物量，与 GB/T 2589-2020 参考系数比较：固定系数的能源（电力当量值、柴油、汽油、
+    燃料油、液化石油气、焦炭等）偏差超过参数即提示；热值随煤种、气源变化的能源（原煤、天然气、蒸汽等）
+    仅在超出合理范围时提示；电力注明等价值时按等价值的合理范围判断。
+
+    ## 为什么重要
+    系数取错（例如把 0.1229 写成 0.1129，或柴油按汽油系数）会系统性地歪曲综合能耗；即使乘法算对了，
+    结果也是错的。报告采用实测热值时应注明依据。
+
+    ## 不通过示例
+    “电力折标系数取 0.1129 kgce/kWh（当量值）。”
+
+    ## 通过示例
+    “电力折标系数取 0.1229 kgce/kWh（当量值），柴油 1.4571 kgce/kg。”
+    """
+    p: StandardCoefParams = run.params
+    facts = energy_facts(run)
+    rel = p.rel_tol_pct / 100.0
+    seen: set[tuple] = set()
+    for c in facts.coefficients:
+        if c.kgce_per_unit is None or c.per_unit is None:
+            continue
+        key = (c.carrier, round(c.kgce_per_unit, 6), c.locator.table, c.locator.block)
+        if key in seen:
+            continue
+        seen.add(key)
+        std = standard_for(c.carrier)
+        if std is None:
+            continue
+        std_info = parse_unit(f"kgce/{std.unit}")
+        mine = parse_unit(f"kgce/{c.per_unit}")
+        if std_info is None or mine is None:
+            continue
+        if std_info.canonical != mine.canonical:
+            continue
+        # both in kgce per the standard's unit
+        value = c.kgce_per_unit * mine.factor / std_info.factor
+        q = c.quantity
+        lo = value * (q.low / q.canonical_value) if q.canonical_value else value
+        hi = value * (q.high / q.canonical_value) if q.canonical_value else value
+        if c.carrier == "电力":
+            if c.basis == "等价值":
+                ref = (p.electricity_equivalent_min, p.electricity_equivalent_max)
+                ref_text = f"等价值合理范围 {ref[0]}～{ref[1]} kgce/kWh"
+            else:
+                ref = (ELECTRICITY_CALORIFIC, ELECTRICITY_CALORIFIC)
+                ref_text = "当量值 0.1229 kgce/kWh"
+                if c.basis is None and p.electricity_equivalent_min <= value <= p.electricity_equivalent_max:
+                    continue  # an 等价值 without saying so: UNI003's concern
+        elif c.carrier in VARIABLE_CARRIERS and c.carrier in RANGE_FOR_VARIABLE:
+            r_lo, r_hi, r_unit = RANGE_FOR_VARIABLE[c.carrier]
+            if r_unit != std.unit:
+                continue
+            ref = (r_lo, r_hi)
+            ref_text = f"合理范围 {r_lo}～{r_hi} kgce/{std.unit}（参考值 {fmt_number(std.value)}）"
+        else:
+            ref = (std.value, std.value_high or std.value)
+            ref_text = (f"{fmt_number(std.value)}{'～' + fmt_number(std.value_high) if std.value_high else ''}"
+                        f" kgce/{std.unit}")
+        if iv_overlap((lo, hi), ref, rel_tol=rel):
+            continue
+        yield run.finding(
+            f"折标系数与 GB/T 2589-2020 参考值不符：{c.carrier} 采用 {q.raw}"
+            f"（= {fmt_number(value)} kgce/{std.unit}），参考值为 {ref_text}；如采用实测热值请注明依据",
+            c.quote,
+            c.locator,
+            expected=ref_text,
+            found=f"{fmt_number(value)} kgce/{std.unit}",
+            data={"carrier": c.carrier, "stated": q.raw, "kgce_per_unit": value, "source": c.source,
+                  "locator": c.locator.model_dump()},
+        )
+
+
+# ---------------------------------------------------------------------------------------------
+# UNI003 electricity: 当量值 or 等价值
+# ---------------------------------------------------------------------------------------------
+class ElectricityBasisParams(BaseModel):
+    calorific_tol_pct: float = Field(2.0, description="判定为当量值（0.1229 kgce/kWh）时允许的相对偏差（%）")
+    electricity_equivalent_min: float = Field(0.26, description="判定为等价值的系数下限（kgce/kWh）")
+    electricity_equivalent_max: float = Field(0.41, description="判定为等价值的系数上限（kgce/kWh）")
+    require_statement: bool = Field(True, description="报告对电力做了折标却未说明当量值/等价值时是否提示")
+
+
+def _classify_electricity(v: float, p: ElectricityBasisParams) -> str | None:
+    if abs(v - ELECTRICITY_CALORIFIC) / ELECTRICITY_CALORIFIC <= p.calorific_tol_pct / 100:
+        return "当量值"
+    if p.electricity_equivalent_min <= v <= p.electricity_equivalent_max:
+        return "等价值"
+    return None
+
+
+@rule(
+    "UNI003",
+    name="电力折标未说明或未按所述当量值/等价值计算",
+    severity="error",
+    params=ElectricityBasisParams,
+    basis=Basis(item_id="std-gbt-2589-2020", clause="术语和定义 当量值、等价值；附录A 电力折标准煤系数"),
+    sentence="电力折标准煤须说明采用当量值（0.1229 kgce/kWh）或等价值，并按所述口径一致计算",
+    defects=("UNI_OLD_COEF",),
+)
+def check_electricity_basis(run: RuleRun) -> Iterator[Finding]:
+    """## 检查内容
+    收集报告中电力折标所用的系数：能源表系数列、系数表、正文“电力折标系数……”，以及能源表中
+    折标准煤量 ÷ 用电量隐含的系数；按数值判断是当量值（0.1229 kgce/kWh）还是等价值（约 0.26～0.41
+    kgce/kWh，随年份变化）。
+    - 报告声称按当量值（或等价值）折算，而实际使用的系数属于另一口径 → 错误；
+    - 同一份报告中电力系数在两种口径之间混用且未分别注明 → 错误；
+    - 对电力做了折标却通篇未说明采用当量值还是等价值 → 警告。
+
+    ## 为什么重要
+    当量值与等价值相差约 2.5 倍，口径不同会使综合能耗、单位产品能耗和节能量完全不可比；
+    GB/T 2589-2020 要求说明电力折算采用的口径。
+
+    ## 不通过示例
+    “本报告电力按当量值折算标准煤”，但能源表中 356.8 万kWh 折标准煤 1,081.1 tce（隐含 0.303 kgce/kWh，为等价值）。
+
+    ## 通过示例
+    “电力按当量值 0.1229 kgce/kWh 折算”，能源表中 356.8 万kWh 折标准煤 438.51 tce。
+    """
+    p: ElectricityBasisParams = run.params
+    facts = energy_facts(run)
+    used: list[tuple[float, str | None, str, object, str]] = []  # (kgce/kWh, declared, quote, locator, origin)
+    for c in facts.coefficients:
+        if c.carrier != "电力" or c.kgce_per_unit is None or c.per_unit != "kWh":
+            continue
+        used.append((c.kgce_per_unit, c.basis, c.quote, c.locator, "coefficient"))
+    for t in facts.tables:
+        for row in t.rows:
+            if row.carrier != "电力" or row.amount is None or row.tce is None:
+                continue
+            if _strip_time(row.amount.canonical_unit) != "kWh" or row.amount.canonical_value <= 0:
+                continue
+            v = row.tce.canonical_value * 1000 / row.amount.canonical_value
+            used.append((v, row.basis or t.basis, row.quote, row.locator, "implied"))
+    if not used:
+        return
+    statements = [b for b in facts.basis_statements]
+    claimed = {b.basis for b in statements}
+    # (b) a statement pairs a basis with a number of the other kind
+    for b in statements:
+        if b.kgce_per_kwh is None:
+            continue
+        kind = _classify_electricity(b.kgce_per_kwh, p)
+        if kind and kind != b.basis:
+            yield run.finding(
+                f"电力折标口径表述错误：称按{b.basis}折算，但所给系数 {b.value.raw if b.value else ''}"
+                f"（{fmt_number(b.kgce_per_kwh)} kgce/kWh）属于{kind}",
+                b.quote, b.locator, expected=f"{b.basis}", found=f"{kind} {fmt_number(b.kgce_per_kwh)} kgce/kWh",
+                data={"statement": b.quote},
+            )
+    kinds_used = {}
+    for v, declared, quote, loc, origin in used:
+        kind = _classify_electricity(v, p)
+        if kind is None:
+            continue
+        kinds_used.setdefault(kind, (v, quote, loc, origin, declared))
+        # (a) declared on this column/row, or the one basis the report states, differs from what was used
+        target = declared or (next(iter(claimed)) if len(claimed) == 1 else None)
+        if target and kind != target and origin == "implied":
+            other = [{"quote": s.quote, **s.locator.model_dump()} for s in statements if s.basis == target][:1]
+            yield run.finding(
+                f"电力折标口径不一致：报告称按{target}折算，但此处隐含系数 {fmt_number(v)} kgce/kWh 属于{kind}",
+                quote, loc, expected=target, found=f"{kind} {fmt_number(v)} kgce/kWh",
+                data={"implied_kgce_per_kwh": v}, other=other,
+            )
+    if len(kinds_used) > 1 and len(claimed) < 2:
+        # both kinds used, only one (or no) basis declared
+        v1, q1, l1, _o1, _d1 = kinds_used["当量值"]
+        v2, q2, l2, _o2, _d2 = kinds_used["等价值"]
+        if not (_d1 and _d2):
+            yield run.finding(
+                f"电力折标口径混用：同一报告中电力系数既有 {fmt_number(v1)} kgce/kWh（当量值）"
+                f"又有 {fmt_number(v2)} kgce/kWh（等价值），未分别注明",
+                q2, l2, expected="统一口径或分别注明", found="当量值与等价值混用",
+                other=[{"quote": q1, **l1.model_dump()}],
+            )
+    if p.require_statement and not claimed:
+        text = run.doc.text
+        if "当量值" in text or "等价值" in text:
+            return
+        v, quote, loc, _origin, _declared = used[0]
+        yield run.finding(
+            f"未说明电力折标准煤采用当量值还是等价值（此处系数约 {fmt_number(v)} kgce/kWh）",
+            quote, loc, expected="注明当量值或等价值", found="未说明", severity="warning",
+        )
+
+
+# ---------------------------------------------------------------------------------------------
+# UNI004 superseded GB/T 2589-2008 coefficients
+# ---------------------------------------------------------------------------------------------
+class OldStandardParams(BaseModel):
+    effective_year: int = Field(2021, description="GB/T 2589-2020 实施年份")
+    effective_month: int = Field(4, description="GB/T 2589-2020 实施月份（2021-04-01 起实施）")
+
+
+@rule(
+    "UNI004",
+    name="折标系数依据已被替代的 GB/T 2589-2008",
+    severity="warning",
+    params=OldStandardParams,
+    basis=Basis(item_id="std-gbt-2589-2020", clause="前言（代替 GB/T 2589-2008）"),
+    sentence="{effective_year} 年 {effective_month} 月以后编制的报告，折标系数应依据 GB/T 2589-2020",
+    defects=("UNI_OLD_COEF",),
+)
+def check_old_coefficient_standard(run: RuleRun) -> Iterator[Finding]:
+    """## 检查内容
+    在给出折标系数或说明折算方法的句子、能源表的表注中查找所依据的综合能耗计算通则版本；
+    报告编制日期（封面日期，缺失时取数据最新年份）在 GB/T 2589-2020 实施（2021-04-01）之后，
+    而折标系数仍注明依据 GB/T 2589-2008 时提示。只看折标系数的出处，引用依据清单中的一般性引用由
+    CIT 规则检查。
+
+    ## 为什么重要
+    GB/T 2589-2020 修订了当量值、等价值和综合能耗的定义及附录系数表；系数出处停留在 2008 版，
+    说明折算口径未按现行标准核对，数据可比性存疑。
+
+    ## 不通过示例
+    封面“二〇二四年三月”；正文“各能源折标系数参照《综合能耗计算通则》（GB/T 2589-2008）附录 A 取值。”
+
+    ## 通过示例
+    “各能源折标系数参照《综合能耗计算通则》（GB/T 2589-2020）附录 A 取值。”
+    """
+    p: OldStandardParams = run.params
+    facts = energy_facts(run)
+    olds = [c for c in facts.coefficient_citations if c["year"] == 2008 and c["coefficient_context"]]
+    if not olds:
+        return
+    when = report_date(run.doc)
+    if when is None:
+        y = latest_data_year(run.doc)
+        if y is None:
+            return
+        when = (y + 1, 1)  # reports are written after their last data year
+    if when < (p.effective_year, p.effective_month):
+        return
+    for c in olds:
+        yield run.finding(
+            f"折标系数依据已被替代的 {c['number']}：报告编制于 {when[0]} 年，GB/T 2589-2020 已于 "
+            f"{p.effective_year}-{p.effective_month:02d}-01 实施，应按现行标准核对系数",
+            c["quote"], c["locator"], expected="GB/T 2589-2020", found=c["number"],
+            data={"report_date": list(when)},
+        )
