@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from reviewer.document import Document
-from reviewer.errors import BadInputError, LimitExceededError
+from reviewer.errors import BadInputError, LimitExceededError, ReviewerError
 from reviewer.settings import Settings, load_settings
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .doc/.xls/.ppt and encrypted OOXML
@@ -70,6 +70,20 @@ def sniff(path: Path) -> str:
     raise BadInputError(f"不支持的文件类型“{ext or '无扩展名'}”。请上传 DOCX 或 PDF 格式的审核报告。", code="wrong_type")
 
 
+def check_text_file(path: Path) -> None:
+    """A .txt/.md must be text: NUL bytes or many control characters mean binary data."""
+    with path.open("rb") as fh:
+        head = fh.read(8192)
+    if not head:
+        return
+    controls = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13, 27))
+    if b"\x00" in head or controls > 0.05 * len(head):
+        raise BadInputError(
+            f"“{path.name}”不是文本文件（内容为二进制数据），无法作为报告读取。请上传 DOCX 或 PDF 格式的审核报告。",
+            code="binary_file",
+        )
+
+
 def parse(path: str | Path, settings: Settings | None = None, progress=None) -> Document:
     """Parse one report. Raises BadInputError (with a zh-CN message) for anything unreadable."""
     settings = settings or load_settings()
@@ -84,18 +98,37 @@ def parse(path: str | Path, settings: Settings | None = None, progress=None) -> 
             code="file_too_large",
         )
     kind = sniff(path)
-    if kind == "docx":
-        from reviewer.parsing.docx import parse_docx
+    if kind in ("md", "txt"):
+        check_text_file(path)
+    try:
+        if kind == "docx":
+            from reviewer.parsing.docx import parse_docx
 
-        doc = parse_docx(path, settings, progress=progress)
-    elif kind == "pdf":
-        from reviewer.parsing.pdf import parse_pdf
+            doc = parse_docx(path, settings, progress=progress)
+        elif kind == "pdf":
+            from reviewer.parsing.pdf import parse_pdf
 
-        doc = parse_pdf(path, settings, progress=progress)
-    else:
-        from reviewer.parsing.markdown import parse_markdown
+            doc = parse_pdf(path, settings, progress=progress)
+        else:
+            from reviewer.parsing.markdown import parse_markdown
 
-        doc = parse_markdown(path, plain=(kind == "txt"))
+            doc = parse_markdown(path, plain=(kind == "txt"))
+    except ReviewerError:
+        raise
+    except (MemoryError, RecursionError) as exc:
+        raise LimitExceededError(
+            f"“{path.name}”结构过于复杂或过大，解析时超出了内存/嵌套深度限制（{type(exc).__name__}）。",
+            code="too_complex",
+        ) from exc
+    except Exception as exc:  # a parser bug or an unforeseen file quirk: a message, never a traceback
+        import traceback
+
+        raise BadInputError(
+            f"“{path.name}”无法解析（{type(exc).__name__}）。文件可能已损坏或使用了不常见的格式，"
+            "请在 Word/WPS 中另存为 .docx 或重新导出 PDF 后重试。",
+            code="parse_failed",
+            detail=traceback.format_exc(),
+        ) from exc
     if not any(b.text.strip() for b in doc.blocks):
         raise BadInputError(f"“{path.name}”中没有可读取的文字内容（可能是空白文档或未能识别的扫描件）。",
                             code="no_text")

@@ -1,0 +1,801 @@
+"""PDF → Document.
+
+pypdf checks encryption and reads metadata and the page count (cheap, before any heavy work);
+pdfplumber gives characters with fonts and positions and finds ruled tables. Lines are built
+from characters, running headers/footers and page numbers are taken out of the body (kept in
+``Document.headers_footers``), lines are assembled into paragraphs (line gap, first-line indent,
+short last line), headings are recognised from size/weight relative to the body text together
+with their numbering, tables continued on the next page are merged, and pages whose text layer
+is missing or garbled are read by OCR.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import math
+import re
+import statistics
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from reviewer.document import Block, Document, FileMetadata, HiddenSpan, Table
+from reviewer.errors import BadInputError, ReviewerError
+from reviewer.parsing import limits as lim
+from reviewer.parsing.common import (
+    SENTENCE_END,
+    finalize,
+    heading_candidate,
+    is_toc_line,
+    resolve_heading_levels,
+)
+from reviewer.parsing.hidden import TINY_FONT_PT, escape_invisible, pdf_color_is_white, zero_width_spans
+from reviewer.parsing.tables import CONTINUED_RE, attach_captions, detect_header_rows, is_caption
+from reviewer.settings import Settings
+
+# Bands at the top and bottom of a page where running headers/footers live (share of height).
+HEADER_BAND = 0.12
+FOOTER_BAND = 0.12
+PAGE_NUMBER_RE = re.compile(
+    r"^\s*(?:"
+    r"第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?"
+    r"|共\s*\d+\s*页\s*[,，]?\s*第\s*\d+\s*页"
+    r"|[-—–－·•・~〜]*\s*\d{1,4}\s*[-—–－·•・~〜]*"
+    r"|\d{1,4}\s*/\s*\d{1,4}"
+    r"|page\s*\d+(?:\s*(?:of|/)\s*\d+)?"
+    r"|[-—–－]?\s*[ivxlcdm]{1,7}\s*[-—–－]?"
+    r")\s*$",
+    re.I,
+)
+_BOLD_FONT_RE = re.compile(r"bold|heavy|black|semibold|demi|,b$|-b$|黑体|simhei|heiti", re.I)
+_CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
+_LATIN = re.compile(r"[A-Za-z]")
+_STRONG_END = ("。", "！", "？", "!", "?", "；", ";", "：", ":")
+
+
+def _is_private_use(ch: str) -> bool:
+    o = ord(ch)
+    return 0xE000 <= o <= 0xF8FF or 0xF0000 <= o <= 0x10FFFF
+
+
+@dataclass
+class Line:
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float
+    font: str = ""
+    bold: bool = False
+    hidden: list[tuple[str, int, int]] = field(default_factory=list)
+    page: int = 1
+    source: str = "text"
+
+
+@dataclass
+class TableItem:
+    rows: list[list[str]]
+    merges: list[tuple[int, int, int, int]]
+    top: float
+    bottom: float
+    x0: float
+    x1: float
+    col_xs: list[float]
+    page: int
+    cell_pages: list[int] = field(default_factory=list)
+
+
+@dataclass
+class _Para:
+    """A block under construction (paragraph or heading) with the geometry needed to merge a
+    paragraph that continues on the next page."""
+
+    kind: str
+    text: str
+    page: int
+    page_end: int
+    hidden: list[tuple[str, int, int]]
+    source: str
+    first_indented: bool = False
+    last_full: bool = False
+    number: str | None = None
+    title: str | None = None
+    level: int | None = None
+    explicit: bool = False
+
+
+def _join(a: str, b: str) -> str:
+    """Join two wrapped lines: no space in Chinese or inside numbers; a space between Latin
+    words (a line break in Latin text stands for a space)."""
+    if not a:
+        return b
+    if not b:
+        return a
+    if _LATIN.match(a[-1]) and _LATIN.match(b[0]):
+        return a + " " + b
+    return a + b
+
+
+def _clean_cell(text: str | None) -> str:
+    if not text:
+        return ""
+    parts = [p.strip() for p in text.split("\n")]
+    out = ""
+    for p in parts:
+        out = _join(out, p)
+    return out.strip()
+
+
+def _base_font(name: str) -> str:
+    return name.split("+", 1)[1] if "+" in name[:8] else name
+
+
+class PdfParser:
+    def __init__(self, path: Path, settings: Settings, progress=None):
+        self.path = path
+        self.settings = settings
+        self.progress = progress
+        self.deadline = lim.Deadline(settings.limits.parse_timeout_s)
+        self.warnings: list[str] = []
+        self.headers_footers: list[str] = []
+
+    # -- entry --------------------------------------------------------------------------------
+    def parse(self) -> Document:
+        raw = self.path.read_bytes()
+        sha = hashlib.sha256(raw).hexdigest()
+        n_pages, password, metadata = self._open_with_pypdf()
+        lim.check_page_count(n_pages, self.settings.limits, self.path.name)
+        import pdfplumber
+
+        try:
+            pdf = pdfplumber.open(str(self.path), password=password)
+        except Exception as exc:
+            raise self._corrupt(exc) from exc
+        page_items: list[list] = []
+        scanned: list[int] = []
+        garbled: list[int] = []
+        sizes: Counter = Counter()
+        fonts: Counter = Counter()
+        dims: list[tuple[float, float]] = []
+        try:
+            for i, page in enumerate(pdf.pages):
+                self.deadline.check()
+                if self.progress:
+                    self.progress("parse", i / max(1, n_pages))
+                try:
+                    items, state = self._read_page(page, i + 1, sizes, fonts)
+                except ReviewerError:
+                    raise
+                except Exception as exc:  # one broken page must not sink the report
+                    items, state = [], "broken"
+                    self.warnings.append(f"第 {i + 1} 页内容无法解析（{type(exc).__name__}），已跳过。")
+                dims.append((float(page.width), float(page.height)))
+                if state == "scanned":
+                    scanned.append(i + 1)
+                elif state == "garbled":
+                    garbled.append(i + 1)
+                page_items.append(items)
+                page.close()
+        except ReviewerError:
+            raise
+        except Exception as exc:
+            raise self._corrupt(exc) from exc
+        finally:
+            pdf.close()
+        ocr_pages = self._ocr(scanned, garbled, page_items, dims, password, n_pages)
+        self.body_size = sizes.most_common(1)[0][0] if sizes else 10.5
+        self.body_font = fonts.most_common(1)[0][0] if fonts else ""
+        self._remove_running_lines(page_items, dims)
+        self._measure_layout(page_items)
+        blocks_raw = self._assemble(page_items)
+        blocks, explicit = self._to_blocks(blocks_raw)
+        attach_captions(blocks)
+        resolve_heading_levels(blocks, explicit)
+        doc = Document(
+            file_name=self.path.name,
+            file_type="pdf",
+            sha256=sha,
+            pages=n_pages,
+            blocks=blocks,
+            headers_footers=self.headers_footers,
+            metadata=metadata,
+            ocr_pages=ocr_pages,
+            warnings=self.warnings,
+        )
+        if self.progress:
+            self.progress("parse", 1.0)
+        return finalize(doc)
+
+    def _corrupt(self, exc: Exception) -> BadInputError:
+        return BadInputError(
+            f"文件“{self.path.name}”已损坏或不是有效的 PDF（{type(exc).__name__}），无法读取。请重新导出 PDF 后上传。",
+            code="corrupt_pdf",
+        )
+
+    # -- pypdf: encryption, page count, metadata -----------------------------------------------------
+    def _open_with_pypdf(self) -> tuple[int, str | None, FileMetadata]:
+        from pypdf import PdfReader
+        from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError
+
+        try:
+            reader = PdfReader(str(self.path), strict=False)
+            password = None
+            if reader.is_encrypted:
+                try:
+                    ok = reader.decrypt("")
+                except (DependencyError, NotImplementedError) as exc:
+                    raise BadInputError(
+                        f"“{self.path.name}”已加密（使用了暂不支持的加密算法），请解除密码保护后重新上传。",
+                        code="encrypted",
+                    ) from exc
+                if not ok:
+                    raise BadInputError(
+                        f"“{self.path.name}”已加密（设置了打开密码），无法读取。请解除密码保护后重新上传。",
+                        code="encrypted",
+                    )
+                password = ""
+            n = len(reader.pages)
+        except BadInputError:
+            raise
+        except FileNotDecryptedError as exc:
+            raise BadInputError(
+                f"“{self.path.name}”已加密（设置了打开密码），无法读取。请解除密码保护后重新上传。",
+                code="encrypted",
+            ) from exc
+        except (PdfReadError, ValueError, KeyError, TypeError, OSError, AttributeError, IndexError,
+                RecursionError) as exc:
+            raise self._corrupt(exc) from exc
+        md = FileMetadata()
+        try:
+            info = reader.metadata
+            if info is not None:
+                md.author = _s(info.get("/Author"))
+                md.title = _s(info.get("/Title"))
+                md.producer = _s(info.get("/Producer"))
+                md.application = _s(info.get("/Creator"))
+                md.created = _pdf_date(info.get("/CreationDate"))
+                md.modified = _pdf_date(info.get("/ModDate"))
+        except Exception:  # malformed info dictionaries are common and harmless
+            pass
+        return n, password, md
+
+    # -- one page ------------------------------------------------------------------------------------
+    def _read_page(self, page, page_no: int, sizes: Counter, fonts: Counter) -> tuple[list, str]:
+        chars = [c for c in page.chars if c.get("upright", True) and c.get("text")]
+        n_visible = sum(1 for c in chars if not c["text"].isspace())
+        bad = sum(1 for c in chars if c["text"].startswith("(cid:") or "\ufffd" in c["text"]
+                  or any(_is_private_use(ch) for ch in c["text"]) or unicodedata.category(c["text"][0]) == "Cc")
+        p = self.settings.parsing
+        if n_visible >= p.min_chars_per_page and bad / max(1, n_visible) > p.garbled_ratio:
+            return [], "garbled"
+        if n_visible < p.min_chars_per_page and (page.images or (n_visible == 0 and page.objects.get("image"))):
+            return [], "scanned"
+        tables = []
+        if page.rects or page.lines or page.curves:
+            try:
+                tables = page.find_tables()
+            except Exception:
+                tables = []
+        items: list = []
+        boxes = []
+        for k, tb in enumerate(tables):
+            item = self._table_item(tb, page_no)
+            if item is None:
+                continue
+            lim.check_table_cells(len(item.rows), len(item.rows[0]) if item.rows else 0,
+                                  self.settings.limits, self.path.name, k + 1)
+            boxes.append(tb.bbox)
+            items.append(("table", item))
+        if boxes:
+            chars = [c for c in chars if not _inside_any(c, boxes)]
+        dark = None
+        if any(pdf_color_is_white(c.get("non_stroking_color")) for c in chars):
+            dark = [(r["x0"], r["top"], r["x1"], r["bottom"]) for r in page.rects
+                    if r.get("fill") and not pdf_color_is_white(r.get("non_stroking_color"))]
+        lines = _chars_to_lines(chars, page_no, float(page.width), float(page.height), dark or [])
+        for ln in lines:
+            if not ln.hidden:
+                sizes[round(ln.size * 2) / 2] += len(ln.text)
+                fonts[_base_font(ln.font)] += len(ln.text)
+        items.extend(("line", ln) for ln in lines)
+        items.sort(key=lambda it: it[1].top)
+        return items, "text"
+
+    def _table_item(self, tb, page_no: int) -> TableItem | None:
+        rows_obj = tb.rows
+        if not rows_obj:
+            return None
+        extracted = tb.extract()
+        n_rows = len(rows_obj)
+        n_cols = max(len(r.cells) for r in rows_obj)
+        if n_cols == 0:
+            return None
+        col_x = sorted({round(c[0], 1) for r in rows_obj for c in r.cells if c is not None})
+        row_y = [round(r.bbox[1], 1) for r in rows_obj]
+        grid: list[list[str]] = [[""] * n_cols for _ in range(n_rows)]
+        filled = [[False] * n_cols for _ in range(n_rows)]
+        merges: list[tuple[int, int, int, int]] = []
+        for r, row in enumerate(rows_obj):
+            for c, cell in enumerate(row.cells):
+                if cell is None or filled[r][c]:
+                    continue
+                x0, top, x1, bottom = cell
+                cspan = max(1, sum(1 for x in col_x if x0 - 0.5 <= x < x1 - 1.0))
+                rspan = max(1, sum(1 for y in row_y if top - 0.5 <= y < bottom - 1.0))
+                text = _clean_cell(extracted[r][c] if r < len(extracted) and c < len(extracted[r]) else "")
+                for rr in range(r, min(r + rspan, n_rows)):
+                    for cc in range(c, min(c + cspan, n_cols)):
+                        grid[rr][cc] = text
+                        filled[rr][cc] = True
+                if rspan > 1 or cspan > 1:
+                    merges.append((r, c, min(r + rspan, n_rows) - 1, min(c + cspan, n_cols) - 1))
+        if n_rows == 1 and n_cols == 1:
+            return None  # a framed text box, not a table: its text stays in the body
+        x0, top, x1, bottom = tb.bbox
+        return TableItem(rows=grid, merges=merges, top=top, bottom=bottom, x0=x0, x1=x1, col_xs=col_x,
+                         page=page_no, cell_pages=[page_no] * n_rows)
+
+    # -- OCR ------------------------------------------------------------------------------------------
+    def _ocr(self, scanned: list[int], garbled: list[int], page_items: list[list],
+             dims: list[tuple[float, float]], password: str | None, n_pages: int) -> list[int]:
+        need = sorted(set(scanned) | set(garbled))
+        if not need:
+            return []
+        text_pages = [i + 1 for i, items in enumerate(page_items) if items]
+        if not self.settings.parsing.ocr:
+            if not text_pages:
+                raise BadInputError(
+                    f"“{self.path.name}”是纯图片（扫描件）PDF，没有可提取的文字层，而 OCR 已关闭"
+                    "（设置项 parsing.ocr）。请开启 OCR 或上传带文字层的 PDF。",
+                    code="image_only_pdf",
+                )
+            self.warnings.append(
+                f"第 {_page_list(need)} 页没有可用的文字层（扫描页或乱码），OCR 已关闭（设置项 parsing.ocr），"
+                "这些页的内容未被审查。"
+            )
+            return []
+        cap = self.settings.limits.ocr_max_pages
+        todo, skipped = need[:cap], need[cap:]
+        if skipped:
+            self.warnings.append(
+                f"需要 OCR 的页数为 {len(need)} 页，超过上限 {cap} 页（设置项 limits.ocr_max_pages），"
+                f"第 {_page_list(skipped)} 页未识别，其内容未被审查。"
+            )
+        import pypdfium2 as pdfium
+
+        from reviewer.parsing.ocr import group_lines, ocr_image, render_pdf_page
+
+        done: list[int] = []
+        try:
+            pdf = pdfium.PdfDocument(str(self.path), password=password)
+        except Exception as exc:
+            self.warnings.append(f"扫描页无法渲染（{type(exc).__name__}），OCR 未执行。")
+            return []
+        scale = self.settings.parsing.ocr_scale
+        try:
+            for k, page_no in enumerate(todo):
+                self.deadline.check()
+                if self.progress:
+                    self.progress("ocr", k / len(todo))
+                img = render_pdf_page(pdf, page_no - 1, scale)
+                boxes = [b for b in ocr_image(img, scale=scale) if b.text.strip() and b.score >= 0.5]
+                lines = []
+                for group in group_lines(boxes):
+                    text = ""
+                    prev = None
+                    for b in group:
+                        gap = b.x0 - prev.x1 if prev is not None else 0
+                        text = (text + " " + b.text) if (prev is not None and gap > 0.8 * b.height) else text + b.text
+                        prev = b
+                    h = statistics.median(b.height for b in group)
+                    lines.append(Line(text=text.strip(), x0=group[0].x0, x1=group[-1].x1,
+                                      top=min(b.top for b in group), bottom=max(b.bottom for b in group),
+                                      size=h * 0.8, font="ocr", page=page_no, source="ocr"))
+                page_items[page_no - 1] = [("line", ln) for ln in lines if ln.text]
+                done.append(page_no)
+        finally:
+            pdf.close()
+        if self.progress:
+            self.progress("ocr", 1.0)
+        return done
+
+    # -- running headers / footers -----------------------------------------------------------------------
+    def _remove_running_lines(self, page_items: list[list], dims: list[tuple[float, float]]) -> None:
+        """Take running headers/footers and page numbers out of the body.
+
+        A line in the top or bottom band of a page (and among the first/last three lines) is a
+        running line when it is a page number ("第 3 页", "- 3 -", "3/60", "Page 3"), when the
+        same text recurs on at least 30 % of the pages, or when it recurs with only its digits
+        changed ("XX公司 第3页 共60页") on at least half of the pages and is not larger than
+        body text nor shaped like a numbered heading (a '3.2 …' heading at a page top is body).
+        """
+        exact: dict[str, set[int]] = {}
+        fuzzy: dict[str, set[int]] = {}
+        examples: dict[str, str] = {}
+        band_lines: list[list[tuple[Line, str, str]]] = []
+        for i, items in enumerate(page_items):
+            h = dims[i][1] if i < len(dims) else 842.0
+            lines = [it[1] for it in items if it[0] == "line"]
+            found = []
+            for pos, ln in enumerate(lines):
+                top_band = ln.bottom <= h * HEADER_BAND and pos < 3
+                bottom_band = ln.top >= h * (1 - FOOTER_BAND) and pos >= len(lines) - 3
+                if not (top_band or bottom_band):
+                    continue
+                key = re.sub(r"\s+", "", unicodedata.normalize("NFKC", ln.text))
+                fkey = re.sub(r"\d+", "#", key)
+                exact.setdefault(key, set()).add(i)
+                fuzzy.setdefault(fkey, set()).add(i)
+                examples.setdefault(fkey, ln.text.strip())
+                found.append((ln, key, fkey))
+            band_lines.append(found)
+        n_text = sum(1 for items in page_items if items)
+        exact_min = max(2, math.ceil(0.3 * n_text))
+        fuzzy_min = max(2, math.ceil(0.5 * n_text))
+        removed: list[str] = []
+        for i, found in enumerate(band_lines):
+            drop = set()
+            for ln, key, fkey in found:
+                running = bool(PAGE_NUMBER_RE.match(ln.text))
+                if not running and n_text >= 2:
+                    running = len(exact[key]) >= exact_min or (
+                        len(fuzzy[fkey]) >= fuzzy_min
+                        and ln.size <= self.body_size * 1.05
+                        and heading_candidate(ln.text, True) is None
+                    )
+                if running:
+                    drop.add(id(ln))
+                    if fkey not in removed:
+                        removed.append(fkey)
+            if drop:
+                page_items[i] = [it for it in page_items[i] if not (it[0] == "line" and id(it[1]) in drop)]
+        self.headers_footers.extend(examples[k] for k in removed)
+
+    # -- layout measures ------------------------------------------------------------------------------
+    def _measure_layout(self, page_items: list[list]) -> None:
+        lines = [it[1] for items in page_items for it in items if it[0] == "line" and it[1].source == "text"]
+        if not lines:
+            lines = [it[1] for items in page_items for it in items if it[0] == "line"]
+            if lines:
+                self.body_size = statistics.median(ln.size for ln in lines)
+        body = [ln for ln in lines if abs(ln.size - self.body_size) <= 0.6 and len(ln.text) >= 8]
+        if not body:
+            body = lines
+        xs = Counter(round(ln.x0) for ln in body)
+        self.left = xs.most_common(1)[0][0] if xs else 72.0
+        x1s = sorted(ln.x1 for ln in body)
+        self.right = x1s[int(0.9 * (len(x1s) - 1))] if x1s else 520.0
+        gaps = []
+        for items in page_items:
+            ls = [it[1] for it in items if it[0] == "line"]
+            for a, b in itertools.pairwise(ls):
+                if abs(a.size - b.size) < 0.6 and b.top > a.bottom - 1:
+                    gaps.append(b.top - a.bottom)
+        self.line_gap = statistics.median(gaps) if gaps else self.body_size * 0.6
+
+    def _is_emphasized(self, ln: Line) -> bool:
+        if ln.source == "ocr":
+            return ln.size >= self.body_size * 1.2
+        bigger = ln.size >= self.body_size * 1.12
+        bold = bool(_BOLD_FONT_RE.search(ln.font)) and not _BOLD_FONT_RE.search(self.body_font)
+        other_font = bool(self.body_font) and _base_font(ln.font) != self.body_font
+        return bigger or bold or ln.bold or other_font
+
+    # -- paragraphs ------------------------------------------------------------------------------------
+    def _assemble(self, page_items: list[list]) -> list:
+        """Page items → a flat list of _Para / TableItem in reading order."""
+        out: list = []
+        toc_pages = self._toc_pages(page_items)
+        for items in page_items:
+            self.deadline.check()
+            cur: list[Line] = []
+            for kind, obj in items:
+                if kind == "table":
+                    self._flush(cur, out)
+                    out.append(obj)
+                    continue
+                ln: Line = obj
+                if not ln.text.strip():
+                    continue
+                head = None if ln.page in toc_pages else self._heading(ln)
+                if head is not None:
+                    self._flush(cur, out)
+                    out.append(head)
+                    continue
+                if cur and self._breaks(cur[-1], ln):
+                    self._flush(cur, out)
+                cur.append(ln)
+            self._flush(cur, out)
+        return self._merge_across_pages(out)
+
+    def _flush(self, cur: list[Line], out: list) -> None:
+        if cur:
+            out.append(self._para_from_lines(list(cur)))
+            cur.clear()
+
+    def _toc_pages(self, page_items: list[list]) -> set[int]:
+        pages = set()
+        for items in page_items:
+            lines = [it[1] for it in items if it[0] == "line"]
+            if len(lines) >= 4:
+                toc = sum(1 for ln in lines if is_toc_line(ln.text) or re.search(r"\s\d{1,3}$", ln.text))
+                titled = any(re.sub(r"\s", "", ln.text) in ("目录", "目次") for ln in lines[:3])
+                if toc >= 0.5 * len(lines) or (titled and toc >= 0.3 * len(lines)):
+                    pages.add(lines[0].page)
+        return pages
+
+    def _heading(self, ln: Line) -> _Para | None:
+        text = ln.text.strip()
+        emph = self._is_emphasized(ln)
+        cand = heading_candidate(text, emph)
+        if cand is not None:
+            if not emph and ln.x1 >= self.right - 1.5 * self.body_size and len(text) >= 20:
+                return None  # a full-width body line that happens to start with a number
+            number, title, _kind = cand
+            return _Para(kind="heading", text=text, page=ln.page, page_end=ln.page, hidden=ln.hidden,
+                         source=ln.source, number=number, title=title, level=1)
+        if (ln.size >= self.body_size * 1.25 and len(text) <= 25 and not text.endswith(SENTENCE_END)
+                and "：" not in text and ":" not in text and not is_toc_line(text) and not is_caption(text)):
+            return _Para(kind="heading", text=text, page=ln.page, page_end=ln.page, hidden=ln.hidden,
+                         source=ln.source, title=text, level=1, explicit=True)
+        return None
+
+    def _breaks(self, prev: Line, ln: Line) -> bool:
+        size = max(prev.size, ln.size, 1.0)
+        if ln.top - prev.bottom > self.line_gap * 1.8 + 1.5:
+            return True
+        if abs(prev.size - ln.size) > 0.15 * size:
+            return True
+        if ln.x0 - self.left >= 1.2 * size:  # first-line indent (or a centred line)
+            return True
+        if prev.x1 < self.right - 2.0 * size:  # the previous line ended short of the margin
+            return True
+        return prev.x0 - self.left >= 2.5 * size and prev.x1 < self.right - 1.0 * size
+
+    def _para_from_lines(self, lines: list[Line]) -> _Para:
+        text = ""
+        hidden: list[tuple[str, int, int]] = []
+        for ln in lines:
+            joined = _join(text, ln.text)
+            offset = len(joined) - len(ln.text)
+            hidden.extend((k, s + offset, e + offset) for k, s, e in ln.hidden)
+            text = joined
+        first, last = lines[0], lines[-1]
+        return _Para(kind="paragraph", text=text, page=first.page, page_end=last.page, hidden=hidden,
+                     source=first.source,
+                     first_indented=first.x0 - self.left >= 1.2 * first.size,
+                     last_full=last.x1 >= self.right - 1.5 * last.size)
+
+    def _merge_across_pages(self, items: list) -> list:
+        out: list = []
+        for it in items:
+            prev = out[-1] if out else None
+            if isinstance(it, _Para) and isinstance(prev, _Para) and it.kind == prev.kind == "paragraph" \
+                    and it.page == prev.page_end + 1 and prev.last_full and not it.first_indented \
+                    and not prev.text.rstrip().endswith(_STRONG_END) and it.source == prev.source:
+                joined = _join(prev.text, it.text)
+                off = len(joined) - len(it.text)
+                prev.hidden.extend((k, s + off, e + off) for k, s, e in it.hidden)
+                prev.text = joined
+                prev.page_end = it.page_end
+                prev.last_full = it.last_full
+                continue
+            if isinstance(it, TableItem):
+                cont = self._continuation_target(out, it)
+                if cont is not None:
+                    self._merge_tables(cont, it)
+                    continue
+            out.append(it)
+        return out
+
+    def _continuation_target(self, out: list, t: TableItem) -> TableItem | None:
+        """The table on the previous page that ``t`` continues, if it is the last thing there
+        and ``t`` is the first thing on its page (a '续表…' line in between is allowed)."""
+        k = len(out) - 1
+        skipped_caption = None
+        if k >= 0 and isinstance(out[k], _Para) and out[k].page == t.page and CONTINUED_RE.match(out[k].text):
+            skipped_caption = out[k]
+            k -= 1
+        if k < 0 or not isinstance(out[k], TableItem):
+            return None
+        prev: TableItem = out[k]
+        last_page = prev.cell_pages[-1] if prev.cell_pages else prev.page
+        if t.page != last_page + 1:
+            return None
+        if len(prev.rows[0]) != len(t.rows[0]):
+            return None
+        width = max(prev.x1 - prev.x0, 1.0)
+        if abs(prev.x0 - t.x0) > 0.03 * width or abs(prev.x1 - t.x1) > 0.03 * width:
+            return None
+        if skipped_caption is not None:
+            out.remove(skipped_caption)
+            out.append(skipped_caption)  # keep the '续表' line, after the merged table
+        return prev
+
+    def _merge_tables(self, prev: TableItem, t: TableItem) -> None:
+        header_rows = detect_header_rows(prev.rows, prev.merges)
+        repeated = 0
+        for i in range(min(header_rows, len(t.rows))):
+            if [c.strip() for c in t.rows[i]] == [c.strip() for c in prev.rows[i]]:
+                repeated += 1
+            else:
+                break
+        if repeated and repeated < header_rows and repeated < len(t.rows):
+            repeated = repeated if all(
+                [c.strip() for c in t.rows[i]] == [c.strip() for c in prev.rows[i]] for i in range(repeated)) else 0
+        base = len(prev.rows)
+        for r0, c0, r1, c1 in t.merges:
+            if r0 >= repeated:
+                prev.merges.append((r0 - repeated + base, c0, r1 - repeated + base, c1))
+        prev.rows.extend(t.rows[repeated:])
+        prev.cell_pages.extend(t.cell_pages[repeated:])
+        prev.bottom = t.bottom
+
+    # -- blocks -------------------------------------------------------------------------------------------------
+    def _to_blocks(self, items: list) -> tuple[list[Block], set[int]]:
+        blocks: list[Block] = []
+        explicit: set[int] = set()
+        n_tables = 0
+        for it in items:
+            if len(blocks) >= self.settings.limits.max_blocks:
+                lim.check_block_count(len(blocks) + 1, self.settings.limits, self.path.name)
+            if isinstance(it, TableItem):
+                header_rows = detect_header_rows(it.rows, it.merges)
+                table = Table(index=n_tables, rows=it.rows, header_rows=header_rows, merges=it.merges,
+                              cell_pages=it.cell_pages)
+                n_tables += 1
+                text = table.to_text()
+                last = it.cell_pages[-1] if it.cell_pages else it.page
+                blocks.append(Block(index=len(blocks), kind="table", text=text, page=it.page,
+                                    page_end=last if last != it.page else None, table=table,
+                                    hidden=zero_width_spans(text)))
+                continue
+            spans = [HiddenSpan(kind=k, text=escape_invisible(it.text[s:e]), char_start=s, char_end=e)  # type: ignore[arg-type]
+                     for k, s, e in _merge_spans(it.hidden)]
+            spans += zero_width_spans(it.text)
+            b = Block(index=len(blocks), kind=it.kind, text=it.text, page=it.page,
+                      page_end=it.page_end if it.page_end != it.page else None, level=it.level,
+                      number=it.number if it.kind == "heading" else None,
+                      title=it.title if it.kind == "heading" else None, hidden=spans,
+                      source=it.source)  # type: ignore[arg-type]
+            if it.explicit:
+                explicit.add(len(blocks))
+            blocks.append(b)
+        return blocks, explicit
+
+
+# ---- characters → lines ---------------------------------------------------------------------------
+def _inside_any(c: dict, boxes: list[tuple[float, float, float, float]]) -> bool:
+    cx = (c["x0"] + c["x1"]) / 2
+    cy = (c["top"] + c["bottom"]) / 2
+    return any(x0 <= cx <= x1 and top <= cy <= bottom for x0, top, x1, bottom in boxes)
+
+
+def _char_hidden(c: dict, width: float, height: float, dark: list) -> str | None:
+    if c["x1"] < 0 or c["x0"] > width or c["bottom"] < 0 or c["top"] > height:
+        return "offpage"
+    if float(c.get("size") or 0) <= TINY_FONT_PT and not c["text"].isspace():
+        return "tiny_text"
+    if pdf_color_is_white(c.get("non_stroking_color")) and not c["text"].isspace():
+        if dark and _inside_any(c, dark):
+            return None
+        return "white_text"
+    return None
+
+
+def _chars_to_lines(chars: list[dict], page_no: int, width: float, height: float, dark: list) -> list[Line]:
+    if not chars:
+        return []
+    chars = sorted(chars, key=lambda c: ((c["top"] + c["bottom"]) / 2, c["x0"]))
+    groups: list[list[dict]] = []
+    cur: list[dict] = []
+    cy_cur = None
+    for c in chars:
+        cy = (c["top"] + c["bottom"]) / 2
+        size = float(c.get("size") or (c["bottom"] - c["top"]) or 1)
+        if cur and cy_cur is not None and abs(cy - cy_cur) <= 0.45 * max(size, 2.0):
+            cur.append(c)
+            continue
+        if cur:
+            groups.append(cur)
+        cur = [c]
+        cy_cur = cy
+    if cur:
+        groups.append(cur)
+    lines = []
+    for g in groups:
+        g.sort(key=lambda c: c["x0"])
+        text_parts: list[str] = []
+        hidden: list[tuple[str, int, int]] = []
+        pos = 0
+        prev = None
+        sizes = []
+        font_count: Counter = Counter()
+        for c in g:
+            t = c["text"]
+            if prev is not None:
+                if t == prev["text"] and abs(c["x0"] - prev["x0"]) < 1 and abs(c["top"] - prev["top"]) < 1:
+                    continue  # overprinted duplicate (fake bold)
+                size = float(c.get("size") or 1)
+                gap = c["x0"] - prev["x1"]
+                if gap > 0.3 * size and not t.isspace() and not prev["text"].isspace():
+                    text_parts.append(" ")
+                    pos += 1
+            kind = _char_hidden(c, width, height, dark)
+            if kind:
+                hidden.append((kind, pos, pos + len(t)))
+            text_parts.append(t)
+            pos += len(t)
+            if not t.isspace():
+                sizes.append(float(c.get("size") or 0))
+                font_count[c.get("fontname", "")] += 1
+            prev = c
+        text = "".join(text_parts)
+        stripped = text.strip()
+        if not stripped:
+            continue
+        lead = len(text) - len(text.lstrip())
+        hidden = [(k, s - lead, e - lead) for k, s, e in hidden if s >= lead and e - lead <= len(stripped)]
+        visible = [c for c in g if not c["text"].isspace()]
+        size = statistics.median(sizes) if sizes else 10.0
+        font = font_count.most_common(1)[0][0] if font_count else ""
+        lines.append(Line(
+            text=stripped,
+            x0=min(c["x0"] for c in visible),
+            x1=max(c["x1"] for c in visible),
+            top=min(c["top"] for c in visible),
+            bottom=max(c["bottom"] for c in visible),
+            size=size,
+            font=font,
+            bold=bool(_BOLD_FONT_RE.search(font)),
+            hidden=hidden,
+            page=page_no,
+        ))
+    return lines
+
+
+def _merge_spans(spans: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
+    out: list[list] = []
+    for k, s, e in sorted(spans, key=lambda x: x[1]):
+        if out and out[-1][0] == k and s <= out[-1][2] + 1:
+            out[-1][2] = max(out[-1][2], e)
+        else:
+            out.append([k, s, e])
+    return [(k, s, e) for k, s, e in out]
+
+
+def _page_list(pages: list[int]) -> str:
+    if len(pages) > 12:
+        return "、".join(map(str, pages[:12])) + f" 等 {len(pages)} "
+    return "、".join(map(str, pages))
+
+
+def _s(v) -> str | None:
+    if v is None:
+        return None
+    s = str(v).strip()
+    return s or None
+
+
+def _pdf_date(v) -> str | None:
+    """'D:20250301090000+08'00'' → '2025-03-01T09:00:00+08:00' (best effort)."""
+    if not v:
+        return None
+    m = re.match(r"^D:(\d{4})(\d{2})?(\d{2})?(\d{2})?(\d{2})?(\d{2})?([Zz+\-])?(\d{2})?'?(\d{2})?", str(v))
+    if not m:
+        return str(v)
+    y, mo, d, h, mi, s = (m.group(i) for i in range(1, 7))
+    out = f"{y}-{mo or '01'}-{d or '01'}T{h or '00'}:{mi or '00'}:{s or '00'}"
+    if m.group(7) in ("Z", "z"):
+        out += "+00:00"
+    elif m.group(7) in ("+", "-") and m.group(8):
+        out += f"{m.group(7)}{m.group(8)}:{m.group(9) or '00'}"
+    return out
+
+
+def parse_pdf(path: str | Path, settings: Settings, progress=None) -> Document:
+    """Parse a PDF (text layer, OCR for scanned/garbled pages) into a Document."""
+    return PdfParser(Path(path), settings, progress).parse()
