@@ -76,6 +76,8 @@ def review_document(
     t0 = time.perf_counter()
     ctx = ReviewContext(doc, settings=settings, knowledge=knowledge)
     rules = select_rules(options.select or settings.rules.select, [*settings.rules.ignore, *options.ignore])
+    if not options.use_llm:
+        rules = [r for r in rules if r.family != "LLM"]
     if progress:
         progress("rules", 0.0)
     result = run_rules(ctx, rules, settings.rules.params)
@@ -95,13 +97,17 @@ def review_document(
     timings = {"rules": time.perf_counter() - t0}
     if progress:
         progress("rules", 1.0)
+    extras: dict[str, Any] = {}
+    llm = _llm_extras(ctx)
+    if llm is not None:
+        extras["llm"] = llm
     rv = Review(
         document=summary,
         findings=shown,
         dropped_unverified=len(dropped),
         rule_errors=result.errors,
         timings=timings,
-        extras={},
+        extras=extras,
     )
     rv._doc = doc
     return rv
@@ -176,3 +182,10 @@ def _identity(ctx: ReviewContext) -> Any:
     except ImportError:
         return None
     return extract_identity(ctx.doc)
+
+
+def _llm_extras(ctx: ReviewContext) -> dict[str, Any] | None:
+    """Model usage and judgement verdicts, when an LLM check ran (reviewer.llm)."""
+    from reviewer.llm import llm_extras
+
+    return llm_extras(ctx)

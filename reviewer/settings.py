@@ -108,6 +108,26 @@ class LLMSettings(BaseModel):
     temperature: float = Field(0.0, description="Sampling temperature.")
     max_context_chars: int = Field(6000, description="Most report characters sent in one prompt.")
     cache: bool = Field(True, description="Cache answers keyed by prompt content hash.")
+    retry_backoff_s: float = Field(
+        1.0, description="First wait before a retry, in seconds; doubles on every further retry."
+    )
+    max_output_tokens: int = Field(1024, description="Most tokens the model may generate in one answer.")
+    structured_output: Literal["json_object_schema", "json_schema", "json_object"] = Field(
+        "json_object_schema",
+        description=(
+            "How structured answers are requested: 'json_object_schema' = response_format json_object with the "
+            "schema (llama.cpp server), 'json_schema' = OpenAI strict json_schema (OpenAI, vLLM), 'json_object' = "
+            "plain JSON mode with the schema only in the prompt (DeepSeek, DashScope)."
+        ),
+    )
+    judgement_min_quote_chars: int = Field(
+        6, description="Shortest quote (characters, whitespace ignored) accepted as evidence for an LLM verdict."
+    )
+    chat_top_k: int = Field(4, description="Report passages and knowledge passages each retrieved for a chat question.")
+    chat_min_score: float = Field(
+        0.2,
+        description="Least share of the question's character bigrams a passage must contain to count as relevant.",
+    )
 
 
 class StoreSettings(BaseModel):

@@ -35,6 +35,8 @@ def _settings(tmp_path: Path):
 
 def _review(path: Path, rule_id: str, tmp_path: Path):
     settings = _settings(tmp_path)
+    if rule_id.startswith("LLM"):  # judgement rules need a model: the deterministic fake one
+        settings.llm.provider = "fake"
     others = path.parent / "others"
     if others.is_dir():
         from reviewer.service import remember_for_copy_detection
