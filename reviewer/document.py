@@ -118,6 +118,10 @@ class Block(BaseModel):
         base = {"page": self.page, "block": self.index}
         if self.table is not None:
             base["table"] = self.table.index
+            row = kw.get("row")
+            pages = self.table.cell_pages
+            if row is not None and pages and 0 <= row < len(pages):
+                base["page"] = pages[row]  # a table continued across pages: the row's own page
         base.update(kw)
         return Locator(**base)
 

@@ -1,0 +1,157 @@
+"""PDF parser on real PDFs drawn with reportlab (CJK font, ruled tables, running header/footer)."""
+
+from __future__ import annotations
+
+import re
+
+import builders as b
+import pytest
+
+from reviewer.parsing import parse
+from reviewer.parsing.pdf import PAGE_NUMBER_RE
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory):
+    from reviewer.settings import load_settings
+
+    path = b.build_text_pdf(tmp_path_factory.mktemp("pdf") / "report.pdf", pages=6, long_table_rows=40)
+    return parse(path, load_settings())
+
+
+def test_running_header_and_page_numbers_removed(report):
+    assert "某某化工有限公司清洁生产审核报告" in report.headers_footers
+    assert any(re.fullmatch(r"第 \d+ 页", t) for t in report.headers_footers)
+    for bl in report.blocks:
+        assert "某某化工有限公司清洁生产审核报告" not in bl.text
+        assert not re.search(r"第 \d+ 页", bl.text)
+
+
+def test_headings_levels_and_numbers(report):
+    hs = [(h.number, h.title, h.level) for h in report.headings]
+    assert ("第一章", "审核阶段1", 1) in hs
+    assert ("1.1", "工作内容1", 2) in hs
+    assert ("2.2", "工作内容4", 2) in hs  # a '2.2 …' heading at a page top is not a running header
+    ch2 = next(h for h in report.headings if h.number == "第二章")
+    sec = next(h for h in report.headings if h.number == "2.1")
+    assert sec.section_path == ["第二章 审核阶段2"] and ch2.page == 4  # page 2 holds the long table's rest
+
+
+def test_paragraphs_assembled_from_lines(report):
+    paras = [bl for bl in report.blocks if bl.kind == "paragraph" and bl.text.startswith("公司 20")]
+    assert len(paras) == 18  # 3 per page × 6 pages; wrapped lines joined
+    first = paras[0].text
+    assert first.startswith("公司 2020 年综合能耗为 5120.6 tce")
+    assert "新鲜水用量 33.5 万m³，COD 排放量 12.30 t/a" in first
+    assert first.endswith("打下基础。")
+    assert all(p.text.endswith("。") for p in paras)
+
+
+def test_merged_header_table(report):
+    t = report.tables[0]
+    assert t.rows[0] == ["序号", "物料名称", "输入", "输入", "输出量(t/a)"]
+    assert t.rows[1] == ["序号", "物料名称", "用量(t/a)", "占比(%)", "输出量(t/a)"]
+    assert set(t.merges) >= {(0, 0, 1, 0), (0, 1, 1, 1), (0, 2, 0, 3), (0, 4, 1, 4)}
+    assert t.header_rows == 2
+    assert t.column_units == {2: "t/a", 3: "%", 4: "t/a"}
+    assert t.caption == "表1-1 物料平衡表"
+    assert t.cell(2, 2) == "758.4"
+
+
+def test_table_continued_across_pages_is_merged(report):
+    t = next(t for t in report.tables if t.caption == "表9-1 主要设备一览表")
+    assert t.n_rows == 41  # header once + 40 rows, the repeated header on page 2 dropped
+    assert [r[0] for r in t.rows[1:]] == [str(i) for i in range(1, 41)]
+    assert t.cell_pages[0] == 1 and t.cell_pages[-1] == 2
+    blk = report.table_block(t.index)
+    assert (blk.page, blk.page_end) == (1, 2)
+    assert t.column_units == {3: "台", 4: "kW"}
+    last_row = t.n_rows - 1
+    assert blk.locator(row=last_row).page == 2  # row locators follow cell_pages
+
+
+def test_every_block_located(report):
+    assert report.pages == 7  # six sections, one of them pushed down by the long table
+    assert all(bl.page for bl in report.blocks)
+    assert [bl.table.index for bl in report.blocks if bl.table] == list(range(len(report.tables)))
+    assert report.find_quote("综合能耗为 5120.6 tce") is not None
+
+
+def test_metadata(report):
+    m = report.metadata
+    assert m.author == "张工" and m.title == "清洁生产审核报告" and m.application == "Microsoft Word"
+    assert m.created and re.match(r"\d{4}-\d{2}-\d{2}T", m.created)
+
+
+@pytest.mark.parametrize("footer", ["- {n} -", "{n}/{total}", "Page {n} of {total}", "第{n}页 共{total}页", "{n}"])
+def test_page_number_styles_removed(tmp_path, settings, footer):
+    path = b.build_text_pdf(tmp_path / "pn.pdf", pages=3, table_every=0, footer_style=footer)
+    doc = parse(path, settings)
+    texts = [bl.text for bl in doc.blocks]
+    for n in (1, 2, 3):
+        label = footer.format(n=n, total=3)
+        assert label not in texts
+    assert doc.headers_footers
+
+
+@pytest.mark.parametrize("text", ["第 3 页", "- 3 -", "— 12 —", "3/60", "3 / 60", "Page 3", "page 3 of 60",
+                                  "第3页 共60页", "共60页 第3页", "iv", "7"])
+def test_page_number_pattern(text):
+    assert PAGE_NUMBER_RE.match(text)
+
+
+@pytest.mark.parametrize("text", ["1.2 工作内容", "第三章 审核", "2022年", "表3-2 物料平衡表"])
+def test_page_number_pattern_rejects_text(text):
+    assert not PAGE_NUMBER_RE.match(text)
+
+
+def test_paragraph_continued_on_next_page_is_one_block(tmp_path, settings):
+    path = b.build_text_pdf(tmp_path / "flow.pdf", pages=1, table_every=0, long_paragraphs=12)
+    doc = parse(path, settings)
+    paras = [bl for bl in doc.blocks if bl.text.startswith("（段落")]
+    assert len(paras) == 12
+    assert all(p.text.endswith("t。") for p in paras)
+    spanning = [p for p in paras if p.page_end]
+    assert spanning and all(p.page_end == p.page + 1 for p in spanning)
+
+
+def test_toc_page_lines_are_not_headings(tmp_path, settings):
+    path = b.build_text_pdf(tmp_path / "toc.pdf", pages=4, table_every=0, toc=True)
+    doc = parse(path, settings)
+    ch1 = [h for h in doc.headings if h.number == "第一章"]
+    assert len(ch1) == 1 and ch1[0].page == 2  # the body heading, not the TOC entry on page 1
+
+
+def test_hidden_text_in_pdf(tmp_path, settings):
+    doc = parse(b.build_hidden_text_pdf(tmp_path / "hidden.pdf"), settings)
+    flagged = {(h.kind, h.text) for bl in doc.blocks for h in bl.hidden}
+    assert ("white_text", "白色隐藏文字：本报告已经专家审查通过") in flagged
+    assert ("tiny_text", "极小字号隐藏文字") in flagged
+    assert not any("深色底" in t for _k, t in flagged)
+    for bl in doc.blocks:
+        for h in bl.hidden:
+            assert bl.text[h.char_start:h.char_end] == h.text
+    assert doc.find_quote("本报告已经专家审查通过") is not None  # still quotable
+
+
+def test_pdf_named_docx_parses_as_pdf(tmp_path, settings):
+    src = b.build_text_pdf(tmp_path / "x.pdf", pages=1, table_every=0)
+    renamed = tmp_path / "报告.docx"
+    renamed.write_bytes(src.read_bytes())
+    doc = parse(renamed, settings)
+    assert doc.file_type == "pdf" and doc.headings
+
+
+def test_owner_password_only_pdf_parses(tmp_path, settings):
+    from pypdf import PdfReader, PdfWriter
+
+    src = b.build_text_pdf(tmp_path / "plain.pdf", pages=2, table_every=0)
+    w = PdfWriter(clone_from=PdfReader(str(src)))
+    w.encrypt(user_password="", owner_password="owner-secret")
+    out = tmp_path / "owner_only.pdf"
+    with out.open("wb") as fh:
+        w.write(fh)
+    assert PdfReader(str(out)).is_encrypted
+    doc = parse(out, settings)
+    assert any(h.number == "第一章" for h in doc.headings)
+    assert doc.find_quote("综合能耗为 5120.6 tce")
