@@ -83,6 +83,7 @@ def review_document(
     result = run_rules(ctx, rules, settings.rules.params)
     shown, dropped = verify_findings(doc, result.findings)
     shown = sort_findings(_dedupe(shown))
+    basis_warnings = _fill_bases(shown, settings)
     identity = ctx.cached("identity", lambda: _identity(ctx))
     summary = DocumentSummary(
         file_name=doc.file_name,
@@ -92,7 +93,7 @@ def review_document(
         title=_title(doc),
         enterprise=getattr(identity, "enterprise", None),
         ocr_pages=doc.ocr_pages,
-        warnings=doc.warnings,
+        warnings=[*doc.warnings, *basis_warnings],
     )
     timings = {"rules": time.perf_counter() - t0}
     if progress:
@@ -153,6 +154,13 @@ def ensure_audit_report(doc: Document) -> None:
             "请确认上传的文件。",
             code="not_a_report",
         )
+
+
+def _fill_bases(findings: list[Finding], settings: Settings) -> list[str]:
+    """Give each finding's basis its title, document number and clause text from knowledge/."""
+    from reviewer.knowledge.basis import fill_bases
+
+    return fill_bases(findings, settings.paths.knowledge_dir)
 
 
 def _dedupe(findings: list[Finding]) -> list[Finding]:

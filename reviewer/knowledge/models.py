@@ -170,23 +170,44 @@ class Item(BaseModel):
     def find_clause(self, ref: str) -> Clause | None:
         """The clause a reference names: exact number, then tolerant matches.
 
-        Tolerant because rules write references by hand: '阶段2' or '阶段2 预审核' or '预审核'
-        all name the phase-2 clause; '第27条' names '第二十七条'.
+        Tolerant because rules write references by hand: '阶段2' or '阶段2 预审核' name the
+        phase-2 clause; '第27条' names '第二十七条'; '前言（代替 GB/T 2589-2008）' names '前言';
+        a compound reference 'A；B' resolves to its first part that matches.
         """
-        if not ref:
+        if not ref or not ref.strip():
             return None
+        parts = [ref] + [p for p in re.split(r"[；;]", ref) if p.strip() and p != ref]
+        for part in parts:
+            found = self._find_one(part)
+            if found is not None:
+                return found
+        return None
+
+    def _find_one(self, ref: str) -> Clause | None:
         want = _norm_ref(ref)
+        if not want:
+            return None
         by_norm = {_norm_ref(c.number): c for c in self.clauses}
         if want in by_norm:
             return by_norm[want]
-        for c in self.clauses:  # '阶段2' → '阶段2 预审核'; '附录A 折标准煤系数' → '附录A'
-            n = _norm_ref(c.number)
-            if n.startswith(want) or want.startswith(n):
-                return c
+        # Longest clause number that prefixes the reference ('前言（…）' → '前言'), then a
+        # reference that prefixes a clause number ('阶段2' → '阶段2 预审核').
+        prefixing = [c for n, c in by_norm.items() if want.startswith(n)]
+        if prefixing:
+            return max(prefixing, key=lambda c: len(_norm_ref(c.number)))
+        prefixed = [c for n, c in by_norm.items() if n.startswith(want) and not _continues_number(n, want)]
+        if prefixed:
+            return prefixed[0]
         for c in self.clauses:
             if c.title and _norm_ref(c.title) == want:
                 return c
         return None
+
+
+def _continues_number(full: str, prefix: str) -> bool:
+    """'步骤2.1' must not match '步骤2.10'; '第二条' must not match '第二十条'."""
+    nxt = full[len(prefix) : len(prefix) + 1]
+    return bool(nxt) and (nxt.isdigit() or nxt in "十百零一二三四五六七八九." )
 
 
 class Hit(BaseModel):
