@@ -27,6 +27,7 @@ DEFECTS: dict[str, tuple[str, str]] = {
     "ECO_NPV": ("ECO", "净现值与贴现率、寿命、现金流不符"),
     "ECO_IRR": ("ECO", "内部收益率与现金流不符"),
     "ECO_VERDICT": ("ECO", "经济可行性结论与指标矛盾"),
+    "ECO_DOUBLE_COUNT": ("ECO", "同一方案效益在无/低费与中/高费方案中重复计算"),
     "TGT_CLAIMED_MET": ("TGT", "实际值未达目标却声称已完成"),
     "TGT_NOT_QUANTIFIED": ("TGT", "清洁生产目标未量化或无时限"),
     "TGT_IMPLAUSIBLE": ("TGT", "节约/削减量大于总消耗/总排放等不合理声明"),

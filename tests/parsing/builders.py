@@ -503,3 +503,27 @@ def build_long_pdf(path: Path, pages: int) -> Path:
         c.showPage()
     c.save()
     return path
+
+
+def build_long_docx(path: Path, pages: int = 60) -> Path:
+    """A DOCX of about ``pages`` pages: per page a numbered heading, four paragraphs with
+    numbers and an explicit page break; a 6-row table with a merged 2-row header every second
+    page; heading numbers from numbering.xml."""
+    d = new_docx()
+    set_numbering_xml(d, CHAPTER_NUMBERING)
+    link_style_numbering(d, "Heading 1", 1, 0)
+    link_style_numbering(d, "Heading 2", 1, 1)
+    d.core_properties.author = "张工"
+    d.sections[0].header.paragraphs[0].text = "某某化工有限公司清洁生产审核报告"
+    for pg in range(pages):
+        if pg % 6 == 0:
+            d.add_heading(f"审核阶段{pg // 6 + 1}", level=1)
+        d.add_heading(f"工作内容{pg + 1}", level=2)
+        for k in range(4):
+            d.add_paragraph(PARA_TEXT.format(year=2020 + k % 3, energy=f"{5120.6 + pg * 10 + k:.1f}",
+                                             unit=f"{86.4 + k:.1f}", water=f"{33.5 + pg:.1f}", cod=f"{12.3 + k:.2f}"))
+        if pg % 2 == 0:
+            merged_table(d, caption=f"表{pg // 6 + 1}-{pg // 2 + 1} 物料平衡表")
+        d.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+    d.save(path)
+    return path
