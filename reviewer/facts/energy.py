@@ -96,8 +96,8 @@ class StandardCoefficient(BaseModel):
         return self.value * u.factor, hi * u.factor, u.canonical
 
 
-# TODO(knowledge): read from knowledge/std-gbt-2589-2020 when the knowledge engineer adds its
-# coefficient table; ``standard_coefficients()`` already prefers it when present.
+# Fallback and complement of the knowledge item std-gbt-2589-2020 (``standard_coefficients()``
+# merges both); kept here so the rules work without the knowledge directory.
 _GBT2589_2020: list[StandardCoefficient] = [
     StandardCoefficient(carrier="电力", value=0.1229, unit="kWh", basis="当量值", note="3600 kJ/kWh", verified=True),
     StandardCoefficient(carrier="原煤", value=0.7143, unit="kg", note="20 908 kJ/kg"),
@@ -144,7 +144,9 @@ RANGE_FOR_VARIABLE: dict[str, tuple[float, float, str]] = {
 
 @lru_cache(maxsize=1)
 def _knowledge_coefficients() -> tuple[StandardCoefficient, ...] | None:
-    """The coefficient table from knowledge/std-gbt-2589-2020*.yaml when it has one."""
+    """The coefficient table of the knowledge item std-gbt-2589-2020 (``data.coefficients``:
+    carrier, unit, kgce_per_unit or kgce_per_unit_min/max, basis), one entry per carrier with the
+    range of its values ('油田天然气' 1.3300 and '气田天然气' 1.2143 → 天然气 1.2143～1.3300)."""
     try:
         import yaml
 
@@ -159,35 +161,57 @@ def _knowledge_coefficients() -> tuple[StandardCoefficient, ...] | None:
             data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         except (OSError, yaml.YAMLError):
             continue
-        rows = data.get("coefficients") if isinstance(data, dict) else None
+        if not isinstance(data, dict):
+            continue
+        rows = (data.get("data") or {}).get("coefficients") if isinstance(data.get("data"), dict) else None
+        rows = rows or data.get("coefficients")
         if not isinstance(rows, list):
             continue
-        out = []
+        merged: dict[tuple[str, str], list] = {}
         for r in rows:
             if not isinstance(r, dict):
                 continue
             carrier = carrier_of(str(r.get("carrier") or r.get("name") or ""))
-            unit = str(r.get("unit") or "").replace("kgce/", "")
-            try:
-                value = float(r.get("value") or r.get("kgce"))
-            except (TypeError, ValueError):
+            unit = str(r.get("unit") or "").replace("kgce/", "").replace("m3", "m³")
+            vals = [r.get(k) for k in ("kgce_per_unit", "value", "kgce_per_unit_min", "kgce_per_unit_max")]
+            nums = []
+            for v in vals:
+                try:
+                    nums.append(float(v))
+                except (TypeError, ValueError):
+                    continue
+            if not carrier or not unit or not nums or parse_unit(f"kgce/{unit}") is None:
                 continue
-            if carrier and unit and parse_unit(f"kgce/{unit}"):
-                hi = r.get("value_high")
-                out.append(StandardCoefficient(carrier=carrier, value=value, unit=unit,
-                                               value_high=float(hi) if hi is not None else None,
-                                               basis=str(r.get("basis") or "当量值"), verified=True))
+            key = (carrier, unit)
+            entry = merged.setdefault(key, [min(nums), max(nums), str(r.get("basis") or "当量值"),
+                                            bool(r.get("verified"))])
+            entry[0] = min(entry[0], *nums)
+            entry[1] = max(entry[1], *nums)
+        out = [StandardCoefficient(carrier=c, unit=u, value=lo, value_high=hi if hi != lo else None, basis=basis,
+                                   verified=ver)
+               for (c, u), (lo, hi, basis, ver) in merged.items()]
         if out:
             return tuple(out)
     return None
 
 
 def standard_coefficients() -> list[StandardCoefficient]:
+    """Knowledge-base values merged with the constants above: per carrier, the union of both
+    ranges (the constants also hold values the domain notes record as in common use)."""
     kb = _knowledge_coefficients()
     if not kb:
         return list(_GBT2589_2020)
-    have = {c.carrier for c in kb}
-    return [*kb, *(c for c in _GBT2589_2020 if c.carrier not in have)]
+    own = {c.carrier: c for c in _GBT2589_2020}
+    out = []
+    for c in kb:
+        mine = own.pop(c.carrier, None)
+        if mine is not None and mine.unit == c.unit:
+            lo = min(c.value, mine.value)
+            hi = max(c.value_high or c.value, mine.value_high or mine.value)
+            c = c.model_copy(update={"value": lo, "value_high": hi if hi != lo else None,
+                                     "note": mine.note, "verified": c.verified or mine.verified})
+        out.append(c)
+    return [*out, *own.values()]
 
 
 def standard_for(carrier: str) -> StandardCoefficient | None:
