@@ -102,6 +102,15 @@ ASPECT_WORDS: dict[str, tuple[str, ...]] = {
     "consumption": ("消耗量", "消耗", "用量", "耗量", "使用量", "用水量", "用电量", "耗电量", "取水量", "消费量", "能耗"),
 }
 
+# category cells of baseline tables ('产品 | 镀锌件', '原辅材料 | 硫酸锌', '能源 | 电')
+CATEGORY_ASPECT: dict[str, str] = {
+    "产品": "production", "主要产品": "production", "产品名称": "production",
+    "原辅材料": "consumption", "原料": "consumption", "辅料": "consumption", "原材料": "consumption",
+    "主要原辅材料": "consumption", "辅助材料": "consumption", "材料": "consumption",
+    "能源": "consumption", "能耗": "consumption", "水": "consumption", "水资源": "consumption",
+    "用水": "consumption", "资源能源": "consumption",
+}
+
 Aspect = str  # one of ASPECT_WORDS keys, or 'input'/'output'/'loss' (balances), or ''
 
 
@@ -174,6 +183,27 @@ def aspect_of(*texts: str) -> Aspect:
         if best:
             return best[1]
     return ""
+
+
+def category_aspect(labels: Iterable[str]) -> Aspect:
+    """Aspect implied by a category cell ('原辅材料' → consumption)."""
+    for lab in labels:
+        t = _PAREN.sub("", norm_text(lab))
+        if t in CATEGORY_ASPECT:
+            return CATEGORY_ASPECT[t]
+    return ""
+
+
+def unique_aspect(text: str) -> Aspect:
+    """The aspect of a caption/context only when it announces exactly one (a caption like
+    '产品产量及原辅材料消耗' announces two and decides nothing)."""
+    t = norm_text(text)
+    found = set()
+    for aspect, words in ASPECT_WORDS.items():
+        if any(w in t for w in words):
+            found.add(aspect)
+    # '削减量' also reads as '减少'; '排放' and '产生' often appear together in pollutant tables
+    return found.pop() if len(found) == 1 else ""
 
 
 # ---------------------------------------------------------------------------------------------

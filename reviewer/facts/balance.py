@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from reviewer.document import Document
+from reviewer.document import Document, Locator
 from reviewer.facts import norm_text
 from reviewer.facts.prose import sentences
 from reviewer.facts.shapes import (
@@ -476,3 +476,102 @@ def water_tables(doc: Document) -> list[WaterTable]:
         if rows:
             out.append(WaterTable(view, cols, rows, caption_text(view, doc)))
     return out
+
+
+# ---------------------------------------------------------------------------------------------
+# water statements in prose
+# ---------------------------------------------------------------------------------------------
+_RATE_WORD = re.compile(r"(水)?(重复利用率|重复用水率|循环利用率|水循环率)")
+_NOT_PLANT_RATE = re.compile(r"(冷却水|冷凝水|冷凝|蒸汽|中水|废水|回用水)\s*(的)?\s*$")
+_NOT_CURRENT = re.compile(r"目标|提高(到|至)|提升(到|至)|达到.{0,8}以上|计划|预计|力争|实施后|改造后|≥|不低于|不小于|要求")
+_WATER_Q = {
+    "total": re.compile(r"(总用水量|用水总量|总用水|用水量合计)[^，,；;。\d]{0,6}$"),
+    "fresh": re.compile(r"(新鲜水|新水|取水|补充水|自来水)(用)?(量)?[^，,；;。\d]{0,6}$"),
+    "reuse": re.compile(r"(重复利用水量|重复用水量|重复利用量|循环水量|循环用水量|回用水量|重复利用水)[^，,；;。\d]{0,6}$"),
+}
+
+
+@dataclass
+class WaterStatement:
+    rate: Quantity | None
+    total: Quantity | None
+    fresh: Quantity | None
+    reuse: Quantity | None
+    quote: str
+    locator: Locator
+    identity_in_sentence: bool
+    source: str  # 'prose' | 'table'
+    other: list[dict] = field(default_factory=list)
+
+
+def water_statements(doc: Document, tables: list[WaterTable] | None = None) -> list[WaterStatement]:
+    tables = tables if tables is not None else water_tables(doc)
+    out = []
+    for b in doc.blocks:
+        if b.kind != "paragraph" or not _RATE_WORD.search(b.text):
+            continue
+        text = b.text
+        for s0, s1 in sentences(text):
+            sent = text[s0:s1]
+            m = _RATE_WORD.search(sent)
+            if not m or _NOT_PLANT_RATE.search(sent[max(0, m.start() - 6):m.start()]) or _NOT_CURRENT.search(sent):
+                continue
+            qs = [q for q in find_quantities(sent) if q.span]
+            pcts = [q for q in qs if q.kind == "percent" and q.span[0] >= m.end() and not q.comparator
+                    and q.range_high is None]
+            if len([q for q in qs if q.kind == "percent"]) != 1 or not pcts:
+                continue
+            rate = pcts[0]
+            if not re.fullmatch(r"[为是达约：:]{0,3}", re.sub(r"\s", "", sent[m.end():rate.span[0]])):
+                continue
+            found: dict[str, Quantity] = {}
+            for q in qs:
+                if q.kind != "number" or q.comparator or not q.canonical_unit.startswith("m³"):
+                    continue
+                pre = sent[max(0, q.span[0] - 14):q.span[0]]
+                for role, pat in _WATER_Q.items():
+                    if role not in found and pat.search(pre):
+                        found[role] = q
+                        break
+            loc = b.locator(char_start=s0 + rate.span[0], char_end=s0 + rate.span[1])
+            if "reuse" in found and ("total" in found or "fresh" in found):
+                out.append(WaterStatement(rate, found.get("total"), found.get("fresh"), found["reuse"], sent.strip(),
+                                          loc, {"total", "fresh", "reuse"} <= found.keys(), "prose"))
+                continue
+            if found:
+                continue  # some water amounts in the sentence, but not the ones the rate needs
+            # no amounts in the sentence: the water table just before, if it is in the same section
+            wt = _table_before(doc, b.index, tables)
+            if wt is None:
+                continue
+            tot = next((r for r in wt.rows if r.is_total), None)
+            if tot is None:
+                continue
+            c = tot.cells
+            if "reuse" not in c or not ("total" in c or "fresh" in c):
+                continue
+            ref_col = wt.cols.get("reuse")
+            other = [{"quote": wt.view.table.cell(tot.row, ref_col) if ref_col is not None else "",
+                      **loc_data_simple(wt.view.locator(tot.row, ref_col))}]
+            out.append(WaterStatement(rate, c.get("total"), c.get("fresh"), c["reuse"], sent.strip(), loc, False,
+                                      "table", other))
+    return out
+
+
+def loc_data_simple(loc: Locator) -> dict:
+    from reviewer.facts.shapes import loc_data
+
+    return loc_data(loc)
+
+
+def _table_before(doc: Document, block_index: int, tables: list[WaterTable]) -> WaterTable | None:
+    here = doc.blocks[block_index].section_path
+    for wt in tables:
+        if wt.block is None or not (0 < block_index - wt.block <= 3):
+            continue
+        if doc.blocks[wt.block].section_path != here:
+            continue
+        if any(doc.blocks[j].kind in ("table", "heading") for j in range(wt.block + 1, block_index)):
+            continue
+        return wt
+    return None

@@ -26,11 +26,13 @@ from reviewer.facts import (
     FactKey,
     aspect_of,
     block_section,
+    category_aspect,
     norm_text,
     normalize_subject,
     subject_alias,
+    unique_aspect,
 )
-from reviewer.facts.shapes import is_of_which, is_repeated_header, table_context, total_kind
+from reviewer.facts.shapes import caption_text, is_of_which, is_repeated_header, table_context, total_kind
 from reviewer.facts.tables import TableView, table_views
 from reviewer.quantities import Quantity
 
@@ -63,6 +65,23 @@ def default_aspect(subject: str, q: Quantity) -> str:
     if subject in WATER or subject in ENERGY:
         return "consumption"
     return ""
+
+
+def resolve_aspect(subject: str, labels: list[str], header: str, context: str, q: Quantity) -> str:
+    """Aspect of a cell: its row label words, a category cell, the column header, the subject's
+    nature (water and energy are consumed), and last the caption when it names a single aspect."""
+    u = q.canonical_unit
+    if u.startswith("mg/"):
+        return "concentration"
+    if "/" in u and not u.endswith(("/a", "/d", "/h", "/月")):
+        return "intensity"
+    return (
+        aspect_of(*reversed(labels))
+        or category_aspect(labels)
+        or aspect_of(header)
+        or default_aspect(subject, q)
+        or unique_aspect(context)
+    )
 
 
 def _subject_and_labels(view: TableView, row: int, year_cols: set[int]) -> tuple[str, list[str]]:
@@ -116,12 +135,9 @@ def _years_as_columns(doc: Document, view: TableView, context: str) -> list[Fact
             q = view.quantity(r, c)
             if q is None or q.kind in ("year", "date") or q.comparator:
                 continue
-            header = view.headers[c]
-            aspect = aspect_of(*reversed(labels), header, context)
             if q.kind == "percent":
                 continue
-            if not aspect:
-                aspect = default_aspect(subject, q)
+            aspect = resolve_aspect(subject, labels, view.headers[c], context, q)
             if q.canonical_unit.startswith("mg/"):
                 aspect = "concentration"
             out.append(_make_fact(doc, view, q, subject, aspect, str(y), scope, " ".join(labels)))
@@ -142,7 +158,7 @@ def _years_as_rows(doc: Document, view: TableView, context: str) -> list[Fact]:
             subject = normalize_subject(header)
             if not subject:
                 continue
-            aspect = aspect_of(header, context) or default_aspect(subject, q)
+            aspect = resolve_aspect(subject, [], header, context, q)
             if q.canonical_unit.startswith("mg/"):
                 aspect = "concentration"
             out.append(_make_fact(doc, view, q, subject, aspect, str(y), scope, header))
@@ -172,6 +188,9 @@ def _single_year(doc: Document, view: TableView, context: str, year: str) -> lis
             q = view.quantity(r, c)
             if q is None or q.kind in ("year", "date", "percent") or q.comparator:
                 continue
+            header_subject = subject_alias(view.headers[c])
+            if header_subject and header_subject != subject:
+                continue  # '废水排放量' in a row of COD is the wastewater volume, not COD
             aspect = "concentration" if q.canonical_unit.startswith("mg/") else asp
             period = "" if aspect == "capacity" else year
             out.append(_make_fact(doc, view, q, subject, aspect, period, scope, " ".join(labels),
@@ -192,7 +211,7 @@ def facts(doc: Document) -> list[Fact]:
         elif len(view.year_rows) >= 2:
             out.extend(_years_as_rows(doc, view, context))
         else:
-            cap = norm_text(" ".join(p for p in [view.table.caption or "", context[:60]] if p))
+            cap = norm_text(caption_text(view, doc) or context[:40])
             years = set(_YEAR_IN_TEXT.findall(cap))
             if len(years) == 1:
                 out.extend(_single_year(doc, view, context, years.pop()))

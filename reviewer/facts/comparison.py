@@ -44,14 +44,15 @@ PERCENT_WORDS = ("削减率", "减少率", "降低率", "下降率", "降幅", "
 @dataclass
 class Cellref:
     quantity: Quantity
-    row: int
-    col: int
+    row: int | None
+    col: int | None
     quote: str
+    locator: Locator
 
 
 @dataclass
 class ComparisonRow:
-    view: TableView
+    view: TableView | None
     subject: str
     label: str
     aspect: str
@@ -61,9 +62,16 @@ class ComparisonRow:
     percent: Cellref | None = None
     signed: bool = False  # the change column may carry a sign (变化量)
 
+    block_index: int | None = None
+
     @property
     def block(self) -> int | None:
-        return self.view.block.index if self.view.block is not None else None
+        if self.view is not None and self.view.block is not None:
+            return self.view.block.index
+        return self.block_index
+
+    def locator(self, ref: Cellref) -> Locator:
+        return ref.locator
 
 
 def _role(header: str) -> str | None:
@@ -148,7 +156,7 @@ def _columns_shape(view: TableView, context: str) -> list[ComparisonRow]:
                 q = view.quantity(r, c)
                 if q is None:
                     continue
-                setattr(row, role, Cellref(q, r, c, cell_quote(view, r, c)))
+                setattr(row, role, Cellref(q, r, c, cell_quote(view, r, c), view.locator(r, c)))
             if total_kind(view, r):
                 row.subject = "合计"
             out.append(row)
@@ -179,7 +187,7 @@ def _rows_shape(view: TableView, context: str) -> list[ComparisonRow]:
             q = view.quantity(r, c)
             if q is None:
                 continue
-            setattr(row, role, Cellref(q, r, c, cell_quote(view, r, c, from_col=label_col)))
+            setattr(row, role, Cellref(q, r, c, cell_quote(view, r, c, from_col=label_col), view.locator(r, c)))
         out.append(row)
     return out
 
@@ -197,12 +205,19 @@ def comparisons(doc: Document) -> list[ComparisonRow]:
     return out
 
 
+_ONE_OPTION = re.compile(r"该方案|方案\s*[A-Za-z]{1,2}-?\d|[A-Z]{1,2}-?\d{1,2}\s*方案|方案[一二三四五六七八九十]|单项方案")
+
+
 def facts(doc: Document) -> list[Fact]:
     out: list[Fact] = []
     for row in comparisons(doc):
         if not row.subject or row.subject == "合计":
             continue
+        if row.view is None:
+            continue
         section, chapter = block_section(doc, row.view.block)
+        # a table about one option ('方案F3实施前后', '该方案') is not the plant's before/after
+        scope = "option" if _ONE_OPTION.search(table_context(row.view, doc)) else "plant"
         for role, period in (("before", "before"), ("after", "after"), ("reduction", "")):
             ref: Cellref | None = getattr(row, role)
             if ref is None or ref.quantity.kind != "number" or ref.quantity.comparator:
@@ -212,11 +227,71 @@ def facts(doc: Document) -> list[Fact]:
             aspect = "reduction" if role == "reduction" else (row.aspect if row.aspect != "reduction" else "")
             if ref.quantity.canonical_unit.startswith("mg/"):
                 aspect = "concentration"
-            loc: Locator = ref.quantity.locator or row.view.locator(ref.row, ref.col)
+            loc: Locator = ref.locator
             out.append(Fact(
-                key=FactKey(subject=row.subject, aspect=aspect, period=period, scope="comparison",
+                key=FactKey(subject=row.subject, aspect=aspect, period=period, scope=scope,
                             basis=basis_of(ref.quantity)),
                 quantity=ref.quantity, locator=loc, section=section, chapter=chapter, source="table",
                 origin="comparison", label=row.label, quote=ref.quote, confidence=0.8,
             ))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# prose: '由 2.28 t/a 降至 1.95 t/a，削减 0.33 t/a，削减率 14.5%'
+# ---------------------------------------------------------------------------------------------
+_FROM = re.compile(r"(由|从)\s*$")
+_TO = re.compile(r"(降至|降到|降低至|降低到|减少至|减少到|下降至|下降到|减至|变为|缩减至|压减至)\s*$")
+_RED_WORD = re.compile(r"(削减|减少|降低|节约|节省|减排|下降|压减)(了|量为|量|为|约)?\s*$")
+_PCT_WORD = re.compile(r"(削减率|降幅|下降率|降低率|减少率|节约率|减幅|幅度|比例|下降|降低|减少|削减|节约)"
+                       r"(了|为|达|达到|约)?\s*$")
+
+
+def prose_changes(doc: Document) -> list[ComparisonRow]:
+    """Before/after statements in sentences, with their stated reduction and percentage."""
+    from reviewer.facts.prose import _subject_hits, sentences
+    from reviewer.quantities import find_quantities
+
+    out: list[ComparisonRow] = []
+    for b in doc.blocks:
+        if b.kind != "paragraph" or ("由" not in b.text and "从" not in b.text):
+            continue
+        text = b.text
+        for s0, s1 in sentences(text):
+            sent = text[s0:s1]
+            qs = [q for q in find_quantities(sent) if q.span is not None]
+            for i, q in enumerate(qs):
+                if q.kind != "number" or not _FROM.search(sent[max(0, q.span[0] - 3):q.span[0]]):
+                    continue
+                if i + 1 >= len(qs):
+                    continue
+                qa = qs[i + 1]
+                if qa.kind != "number" or not _TO.search(sent[q.span[1]:qa.span[0]]):
+                    continue
+                if not q.canonical_unit and qa.canonical_unit:
+                    continue  # '由2.28降至1.95t/a' is handled only when both carry the unit
+                if q.canonical_unit != qa.canonical_unit:
+                    continue
+                hits = [h for h in _subject_hits(sent, ()) if h.end <= q.span[0]]
+                subject = hits[-1].subject if hits else ""
+                row = ComparisonRow(None, subject, sent[hits[-1].start:hits[-1].end] if hits else "", "",
+                                    block_index=b.index)
+
+                def ref(x, b=b, s0=s0, sent=sent):
+                    return Cellref(x, None, None, sent.strip(),
+                                   b.locator(char_start=s0 + x.span[0], char_end=s0 + x.span[1]))
+
+                row.before, row.after = ref(q), ref(qa)
+                # the reduction and percentage follow in the same sentence, before the next change
+                for x in qs[i + 2:]:
+                    pre = sent[max(0, x.span[0] - 8):x.span[0]]
+                    if x.kind == "number" and _FROM.search(sent[max(0, x.span[0] - 3):x.span[0]]):
+                        break
+                    if x.kind == "percent" and row.percent is None and _PCT_WORD.search(pre):
+                        row.percent = ref(x)
+                    elif (x.kind == "number" and row.reduction is None and x.canonical_unit == q.canonical_unit
+                          and _RED_WORD.search(pre)):
+                        row.reduction = ref(x)
+                if row.reduction or row.percent:
+                    out.append(row)
     return out

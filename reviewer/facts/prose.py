@@ -199,8 +199,15 @@ def _sentence_facts(doc: Document, block_index: int, sent: str, offset: int, qs:
         if not before:
             continue
         h = before[-1]
+        lead = sent[max(h.end, qs0 - 6):qs0]
+        change = None
+        if re.search(r"(由|从)\s*$", lead):
+            change = "before"
+        elif re.search(r"(降至|降到|降低至|降低到|减少至|减少到|下降至|下降到|减至|变为|提高至|提高到|增至|增加到|升至)\s*$",
+                       lead):
+            change = "after"
         # another number between the subject and this one: the subject belongs to that number
-        if any(o is not q and o.span and h.end <= o.span[0] < qs0 for o in qs):
+        if not change and any(o is not q and o.span and h.end <= o.span[0] < qs0 for o in qs):
             between = sent[h.end:qs0]
             if not re.search(r"[，,]", between):
                 continue
@@ -211,8 +218,15 @@ def _sentence_facts(doc: Document, block_index: int, sent: str, offset: int, qs:
         clause_start = max(sent.rfind("，", 0, qs0), sent.rfind(",", 0, qs0), 0)
         scope_text = sent[min(clause_start, h.start): h.start]
         scope = "sub" if _SCOPE_WORDS.search(scope_text) or _SCOPE_WORDS.search(sent[h.end:qs0]) else "plant"
-        aspect = _aspect_near(sent, h.end, qs0) or _aspect_near(sent, max(0, h.start - 4), h.start)
+        aspect = _aspect_near(sent, h.end, qs0) or _aspect_near(sent, clause_start, h.start)
         aspect = _aspect_for(h.subject, aspect, q, sent)
+        if change:
+            # '实施后COD排放量由2.28t/a降至1.95t/a': before/after values of an option or the audit
+            if re.search(r"实施|改造|审核|治理|整改|方案", sent[:qs0]):
+                asp = "" if aspect == "reduction" else aspect
+                out.append(_fact(doc, block_index, _shift(q, offset), h.subject, asp, change, scope, sent,
+                                 sent[h.start:h.end]))
+            continue
         years = _years_before(sent, 0, qs0)
         distinct = {y for _, y in years}
         if len(distinct) > 1:

@@ -5,10 +5,11 @@ which columns may be added up, and verbatim quotes for cells.
 from __future__ import annotations
 
 import re
+from typing import Any
 
-from reviewer.document import Document
+from reviewer.document import Document, Locator
 from reviewer.facts.tables import TableView, norm
-from reviewer.quantities import Quantity, parse_unit
+from reviewer.quantities import Quantity, fmt_number, parse_unit
 
 _TOTAL_LABEL = re.compile(r"^(?!其中)[^\d]{0,8}?(合\s*计|总\s*计|小\s*计|共\s*计)\s*[:：]?$|^(合\s*计|总\s*计|小\s*计|共\s*计)")
 _SUBTOTAL_LABEL = re.compile(r"小\s*计")
@@ -128,8 +129,10 @@ def additive_quantity(q: Quantity) -> bool:
 def cell_quote(view: TableView, row: int, col: int, from_col: int | None = None, max_len: int = 60) -> str:
     """Verbatim text for a cell: the row's cells from the label column through ``col`` (contiguous in
     the table block's text), or just the cell when that would be too long."""
-    start = view.label_col if from_col is None else from_col
     cells = view.table.rows[row]
+    start = view.label_col if from_col is None else from_col
+    first = next((c for c, t in enumerate(cells) if norm(t)), start)
+    start = min(start, first)
     if start <= col:
         parts = [cells[c] for c in range(start, col + 1) if c < len(cells)]
         q = "\t".join(parts)
@@ -146,3 +149,43 @@ def row_quote(view: TableView, row: int, max_len: int = 60) -> str:
             break
         out.append(c)
     return "\t".join(out) if out and norm("".join(out)) else (cells[0] if cells else "")
+
+
+# cell texts that mean "no value" (treated as 0 / absent when summing)
+EMPTY_CELL_TEXTS = {"", "-", "—", "——", "/", "／", "无", "—/—", "--", "…", "\\", "─", "未检出", "ND", "nd"}
+
+
+def loc_data(loc: Locator | None, q: Quantity | None = None) -> dict[str, Any]:
+    """A number and where it is, for a finding's ``data`` (1-based table/row/col like the UI)."""
+    out: dict[str, Any] = {}
+    if q is not None:
+        out.update(text=q.raw, value=q.value, unit=q.unit, canonical_value=q.canonical_value,
+                   canonical_unit=q.canonical_unit)
+    if loc is not None:
+        out.update(
+            page=loc.page, block=loc.block,
+            table=None if loc.table is None else loc.table + 1,
+            row=None if loc.row is None else loc.row + 1,
+            col=None if loc.col is None else loc.col + 1,
+        )
+    return out
+
+
+def other_place(loc: Locator | None, quote: str) -> dict[str, Any]:
+    """An entry for ``Evidence.other``: the second place a finding involves."""
+    d = loc_data(loc)
+    d["quote"] = quote
+    return d
+
+
+def qtext(q: Quantity) -> str:
+    """A quantity as written, with the unit it got from a header or unit column ('45 mg/L')."""
+    raw = q.raw or fmt_number(q.value)
+    if q.unit and q.unit not in raw and not (q.kind == "percent" and "%" in raw):
+        return f"{raw} {q.unit}"
+    return raw
+
+
+def pct_text(x: float, decimals: int = 2) -> str:
+    """A percentage with fixed decimals ('1.00%'): percentages keep their trailing zeros."""
+    return f"{x:.{max(0, decimals)}f}%"

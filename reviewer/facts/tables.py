@@ -152,7 +152,11 @@ class TableView:
         return unit_from_header(self.table.cell(row, self.label_col))
 
     def cell_unit(self, row: int, col: int) -> str | None:
-        """Unit for a cell: the row's unit column wins over the column header, then the caption."""
+        """Unit for a cell: the row's unit column wins over the column header, then the caption —
+        except a percentage column ('削减率(%)'), whose header unit holds whatever the row's unit."""
+        hu = unit_from_header(self.headers[col]) if col < len(self.headers) else None
+        if hu and hu.strip() in ("%", "％", "‰"):
+            return hu
         return self.row_unit(row) or self.col_unit(col)
 
     # ---- cells -----------------------------------------------------------------------------

@@ -1,0 +1,220 @@
+"""Option totals (investment, economic benefit) from the option tables, and the totals the
+summary text states — for RED004.
+
+Option tables are recognised by a 投资 column in a table about 方案; the category
+(无/低费 vs 中/高费) comes from a category column, a section row, or the caption. Statements
+are sentences that speak about a whole set of options ("本轮审核共实施清洁生产方案28项，其中
+无/低费方案22项、中/高费方案6项，总投资356.5万元，年经济效益128.3万元"); each stated amount is
+compared with every total the tables support for its category (all / 无低费 / 中高费, table
+total rows or sums of items). A statement is reported only when no table total matches.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from reviewer.document import Document, Locator
+from reviewer.facts import norm_text
+from reviewer.facts.prose import sentences
+from reviewer.facts.shapes import caption_text, is_of_which, is_repeated_header, table_context, total_kind
+from reviewer.facts.tables import TableView, table_views
+from reviewer.quantities import Quantity, find_quantities, fmt_number, iv, iv_overlap
+
+_LOW = re.compile(r"无\s*[/／、和及]?\s*低费|无低费|低费")
+_HIGH = re.compile(r"中\s*[/／、和及]?\s*高费|中高费|高费|中费")
+_INVEST_HEADER = re.compile(r"投资|总投资|投入资金|费用\(万元\)|费用（万元）")
+_BENEFIT_HEADER = re.compile(r"经济效益|年效益|效益|节约资金|年收益|收益|节省费用|年节约")
+_SUMMARY_SENT = re.compile(r"(共|合计|总计|累计|全部|本轮|总投资|累计投资)")
+_OPTION_ID = re.compile(r"(^|[^A-Za-z])[A-Z]{1,2}-?\d{1,2}([^\d]|$)|方案[一二三四五六七八九十\d]+[^项]")
+
+
+def _category(text: str) -> str | None:
+    t = norm_text(text)
+    low, high = bool(_LOW.search(t)), bool(_HIGH.search(t))
+    if low and not high:
+        return "low"
+    if high and not low:
+        return "high"
+    return None
+
+
+@dataclass
+class OptionTotals:
+    """Supported totals per (category, aspect) → list of (interval in 万元, where, text)."""
+
+    values: dict[tuple[str, str], list[tuple[tuple[float, float], dict[str, Any]]]] = field(default_factory=dict)
+
+    def add(self, cat: str, aspect: str, interval: tuple[float, float], where: dict[str, Any]) -> None:
+        self.values.setdefault((cat, aspect), []).append((interval, where))
+
+
+def _money(q: Quantity | None) -> tuple[float, float] | None:
+    """A money quantity as an interval in 万元 (per year for benefits)."""
+    if q is None or q.kind != "number" or q.comparator:
+        return None
+    u = q.canonical_unit
+    if u.startswith("万元"):
+        return iv(q)
+    return None
+
+
+def option_tables(doc: Document) -> list[tuple[TableView, int | None, int | None, int | None]]:
+    """(view, category col, investment col, benefit col) for each option table."""
+    out = []
+    for view in table_views(doc):
+        if view.table.n_rows < 3:
+            continue
+        context = table_context(view, doc)
+        if "方案" not in context:
+            continue
+        inv = next((c for c, h in enumerate(view.headers) if _INVEST_HEADER.search(norm_text(h))
+                    and not re.search(r"回收期|收益率|现值|率", norm_text(h))), None)
+        if inv is None:
+            continue
+        ben = next((c for c, h in enumerate(view.headers) if (c != inv and _BENEFIT_HEADER.search(norm_text(h))
+                    and (view.col_unit(c) or "").startswith("万元")) or (c != inv and "万元" in h
+                    and _BENEFIT_HEADER.search(norm_text(h)))), None)
+        cat = next((c for c, h in enumerate(view.headers) if re.search(r"类别|类型|分类|费用类", norm_text(h))), None)
+        out.append((view, cat, inv, ben))
+    return out
+
+
+def option_totals(doc: Document) -> OptionTotals:
+    tot = OptionTotals()
+    per_table_cat: list[dict[tuple[str, str], tuple[float, float]]] = []
+    for view, cat_col, inv, ben in option_tables(doc):
+        table_cat = _category(caption_text(view, doc) or table_context(view, doc)[:40])
+        sums: dict[tuple[str, str], list[float]] = {}
+        current = table_cat
+        for r in view.table.body_rows():
+            if is_repeated_header(view, r) or is_of_which(view, r):
+                continue
+            labels = " ".join(view.row_labels(r))
+            row_cat = _category(view.table.cell(r, cat_col)) if cat_col is not None else None
+            section_cat = _category(labels) if not any(view.quantity(r, c) for c in (inv, ben) if c is not None) else None
+            if section_cat:
+                current = section_cat
+                continue
+            kind = total_kind(view, r)
+            for aspect, col in (("investment", inv), ("benefit", ben)):
+                if col is None:
+                    continue
+                m = _money(view.quantity(r, col))
+                if m is None:
+                    continue
+                where = {"table": view.table.index + 1, "row": r + 1, "col": col + 1,
+                         "block": view.block.index if view.block else None,
+                         "page": view.locator(r, col).page, "quote": view.table.cell(r, col)}
+                if kind:
+                    cat = _category(labels) or (current if kind == "subtotal" else None) or table_cat or "all"
+                    tot.add(cat, aspect, m, where)
+                    continue
+                cat = row_cat or current or table_cat or "all"
+                acc = sums.setdefault((cat, aspect), [0.0, 0.0])
+                acc[0] += m[0]
+                acc[1] += m[1]
+                if cat != "all":
+                    acc_all = sums.setdefault(("all", aspect), [0.0, 0.0])
+                    acc_all[0] += m[0]
+                    acc_all[1] += m[1]
+        where = {"table": view.table.index + 1, "block": view.block.index if view.block else None,
+                 "quote": caption_text(view, doc)}
+        for (cat, aspect), (lo, hi) in sums.items():
+            tot.add(cat, aspect, (lo, hi), {**where, "sum_of_items": True})
+        per_table_cat.append({k: (v[0], v[1]) for k, v in sums.items()})
+    # separate 无/低费 and 中/高费 tables: their sum is the overall total
+    lows = [t for t in per_table_cat if any(k[0] == "low" for k in t) and not any(k[0] == "high" for k in t)]
+    highs = [t for t in per_table_cat if any(k[0] == "high" for k in t) and not any(k[0] == "low" for k in t)]
+    for lo_t in lows:
+        for hi_t in highs:
+            for aspect in ("investment", "benefit"):
+                if (("low", aspect) in lo_t) and (("high", aspect) in hi_t):
+                    a, b = lo_t[("low", aspect)], hi_t[("high", aspect)]
+                    tot.add("all", aspect, (a[0] + b[0], a[1] + b[1]), {"sum_of_tables": True})
+    return tot
+
+
+@dataclass
+class OptionTotalCheck:
+    message: str
+    quote: str
+    locator: Locator
+    expected: Any
+    found: Any
+    data: dict[str, Any]
+    other: list[dict[str, Any]]
+
+
+def _statements(doc: Document):
+    """(block, sentence offset, sentence, quantity, category, aspect) for amounts in summary sentences."""
+    for b in doc.blocks:
+        if b.kind != "paragraph" or ("万元" not in b.text and "元" not in b.text):
+            continue
+        text = b.text
+        for s0, s1 in sentences(text):
+            sent = text[s0:s1]
+            if "方案" not in sent or not _SUMMARY_SENT.search(sent) or _OPTION_ID.search(sent):
+                continue
+            if not re.search(r"\d+\s*项|本轮|全部", sent):
+                continue
+            for q in find_quantities(sent):
+                if q.span is None or _money(q) is None:
+                    continue
+                pre = sent[:q.span[0]]
+                # the aspect word and the category word closest before the amount, in its clause
+                clause = re.split(r"[，,]", pre)[-1] if re.search(r"投资|效益|收益|节约", re.split(r"[，,]", pre)[-1]) \
+                    else pre[-20:]
+                if re.search(r"效益|收益|节约|节省", clause) and not re.search(r"投资", clause[-6:]):
+                    aspect = "benefit"
+                elif re.search(r"投资|投入", clause):
+                    aspect = "investment"
+                else:
+                    continue
+                cats = [(m.start(), "low") for m in _LOW.finditer(pre)] + [(m.start(), "high") for m in _HIGH.finditer(pre)]
+                # a category word in an earlier clause ending with a count ('无/低费方案22项，') belongs there
+                cat = "all"
+                if cats:
+                    pos, c = max(cats)
+                    between = pre[pos:]
+                    if not re.search(r"\d+\s*项\s*[，,、；;]", between) or re.search(r"投资|效益", between[:12]):
+                        cat = c
+                yield b, s0, sent, q, cat, aspect
+
+
+def option_total_checks(doc: Document) -> list[OptionTotalCheck]:
+    totals = option_totals(doc)
+    if not totals.values:
+        return []
+    out = []
+    for b, s0, sent, q, cat, aspect in _statements(doc):
+        cands = totals.values.get((cat, aspect), [])
+        if not cands:
+            continue
+        stated = (q.low, q.high) if q.canonical_unit.startswith("万元") else None
+        if stated is None:
+            continue
+        if any(iv_overlap(c, stated) for c, _ in cands):
+            continue
+        # the other categories too: a sentence may name the total without '共'
+        if any(iv_overlap(c, stated) for (k, a), lst in totals.values.items() if a == aspect for c, _ in lst):
+            continue
+        best, where = cands[0]
+        table_val = (best[0] + best[1]) / 2
+        what = {"investment": "总投资", "benefit": "经济效益"}[aspect]
+        cat_zh = {"all": "全部方案", "low": "无/低费方案", "high": "中/高费方案"}[cat]
+        loc = b.locator(char_start=s0 + q.span[0], char_end=s0 + q.span[1])
+        other = []
+        if where.get("block") is not None:
+            other.append({**where, "quote": where.get("quote") or ""})
+        out.append(OptionTotalCheck(
+            f"方案汇总不一致：正文称{cat_zh}{what} {q.raw}，方案汇总表{'合计' if not where.get('sum_of_items') else '各方案之和'}"
+            f"为 {fmt_number(table_val)} 万元",
+            sent.strip(), loc, round(table_val, 4), q.canonical_value,
+            {"category": cat, "aspect": aspect, "stated": q.raw, "table": where,
+             "candidates": [c for c, _ in cands]},
+            other,
+        ))
+    return out
+
