@@ -165,7 +165,7 @@ def fake_judgement(prompt: str) -> dict[str, Any]:
     return {"verdict": verdict, "reason": reason, "quotes": [q for q in quotes if q], "confidence": 0.8}
 
 
-_LABEL = re.compile(r"^\s*(\[[^\]]+\])\s*(.+)$")
+_LABEL = re.compile(r"^\s*" + re.escape(DATA_MARK) + r"?(\[[^\]]+\])\s*(.+)$")
 
 
 def fake_chat(prompt: str) -> str:

@@ -28,8 +28,8 @@ class Prompt:
     meta: dict[str, Any]
     sections: dict[str, str] = field(default_factory=dict)
 
-    def render(self, section: str, **values: Any) -> str:
-        template = self.sections.get(section, "")
+    def render(self, part: str, /, **values: Any) -> str:
+        template = self.sections.get(part, "")
         missing = [m for m in _PLACEHOLDER.findall(template) if m not in values]
         if missing:
             raise ReviewerError(f"提示词“{self.name}”缺少参数：{', '.join(missing)}", code="prompt_error")

@@ -50,8 +50,18 @@ INJECTION_PATTERNS: tuple[re.Pattern[str], ...] = tuple(
 
 
 def find_instruction_like(text: str) -> list[tuple[int, int, str]]:
-    """(start, end, matched text) of every instruction-like string in ``text``."""
+    """(start, end, matched text) of every instruction-like string in ``text``.
+
+    The union of ``reviewer.sanitize.find_injections`` (what the SEC rule reports) and the
+    patterns above: anything either flags is kept away from the model.
+    """
     hits: list[tuple[int, int, str]] = []
+    try:
+        from reviewer.sanitize import find_injections  # type: ignore[import-not-found]
+    except ImportError:
+        find_injections = None
+    if find_injections is not None:
+        hits.extend((h.start, h.end, h.text) for h in find_injections(text))
     for pat in INJECTION_PATTERNS:
         for m in pat.finditer(text):
             if m.end() > m.start():
