@@ -39,7 +39,7 @@ INPUT_WORDS = ("输入", "投入", "进入", "入方", "收入", "进料", "进�
 OUTPUT_WORDS = ("输出", "产出", "排出", "出方", "支出", "出料", "出水", "去向", "输出项", "损失", "损耗")
 _ELEMENT = re.compile(
     r"(铬|镍|铜|锌|硫|氮|磷|铅|镉|汞|砷|锡|银|金|氟|氯|Cr|Ni|Cu|Zn|Pb|Cd|Hg|As|Sn|Ag|VOCs?|溶剂|重金属|元素|特征污染物|"
-    r"污染因子|有机溶剂|二甲苯|甲苯|苯)\s*(元素)?\s*(的)?\s*(平衡|衡算)"
+    r"污染因子|有机溶剂|二甲苯|甲苯|苯)\s*(元素)?\s*(的)?\s*(物料)?\s*(平衡|衡算)"
 )
 _DEVIATION = re.compile(r"误差|偏差|差值|差额|不平衡|平衡差|闭合差|平衡率|闭合率|平衡偏差|相对误差|绝对误差")
 _RATE_CLOSURE = re.compile(r"平衡率|闭合率|回收率")
@@ -161,9 +161,15 @@ def _value_cols(view: TableView, cols: list[int], kind: str, subject: str) -> li
     return out[:1]
 
 
+_NOTE_HEADER = re.compile(r"备注|说明|^注|数据来源|来源依据|测定方法|测试方法|计算方法|依据|取值")
+
+
 def _text_cells(view: TableView, row: int, cols: list[int]) -> list[str]:
+    """Text cells of a row (names, categories), without note columns such as 备注."""
     out = []
     for c in cols:
+        if _NOTE_HEADER.search(norm_text(view.headers[c] if c < len(view.headers) else "")):
+            continue
         t = view.table.cell(row, c).strip()
         if t and view.quantity(row, c) is None and t not in out:
             out.append(t)

@@ -108,6 +108,8 @@ def _usable(q: Quantity, text: str) -> bool:
         return False
     if q.span is None:
         return False
+    if q.raw.startswith(("约", "近")):
+        return False
     if _APPROX_BEFORE.search(text[max(0, q.span[0] - 5): q.span[0]]) or _APPROX_AFTER.match(text[q.span[1]:]):
         return False
     return not q.canonical_unit.startswith(("%", "‰"))

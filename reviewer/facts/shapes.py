@@ -105,7 +105,8 @@ def additive_unit(unit: str | None) -> bool:
         return True
     if u.dimension in ("percent", "permille", "temperature", "dimensionless", "sound", "pressure"):
         return False
-    return all(d == "time" for d in u.dimension.split("/")[1:])
+    # per time (t/a) or per batch (kg/批) is an amount; per product or per volume is an intensity
+    return all(d in ("a", "d", "h", "月", "min", "班", "批", "次") for d in u.denominator)
 
 
 def additive_column(view: TableView, col: int) -> bool:

@@ -1,0 +1,273 @@
+"""Fact extractors on table and prose variants: column orders, header wording, units in header /
+unit column / caption, years as columns or rows, transposed tables, synonyms."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from reviewer.facts import FactKey, aspect_of, extract_facts, normalize_subject, subject_alias
+from reviewer.facts.balance import balances, water_statements, water_tables
+from reviewer.facts.baseline import facts as baseline_facts
+from reviewer.facts.comparison import comparisons, prose_changes
+from reviewer.facts.loads import load_checks
+from reviewer.facts.options_summary import option_total_checks, option_totals
+from reviewer.facts.prose import facts as prose_facts
+from reviewer.parsing.markdown import parse_markdown, parse_markdown_text
+
+DATA = Path(__file__).parent / "data"
+
+
+def values(facts, **key) -> dict[str, float]:
+    out = {}
+    for f in facts:
+        if all(getattr(f.key, k) == v for k, v in key.items()):
+            out[f.key.period] = f.quantity.canonical_value
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# vocabulary
+# ---------------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "label, subject",
+    [
+        ("COD排放量(t/a)", "COD"),
+        ("化学需氧量", "COD"),
+        ("CODcr", "COD"),
+        ("NH3-N", "氨氮"),
+        ("新水", "新鲜水"),
+        ("自来水用量（m³）", "新鲜水"),
+        ("取水量", "新鲜水"),
+        ("用电量", "电"),
+        ("电力", "电"),
+        ("二氧化硫", "SO2"),
+        ("烟(粉)尘", "颗粒物"),
+    ],
+)
+def test_subject_synonyms(label, subject):
+    assert subject_alias(label) == subject
+
+
+def test_electroplating_is_not_electricity():
+    assert subject_alias("电镀件") is None
+    assert subject_alias("电镀车间") is None
+    assert normalize_subject("镀锌件产量") == "镀锌件"
+
+
+def test_aspect_words():
+    assert aspect_of("COD排放量") == "discharge"
+    assert aspect_of("产生量") == "generation"
+    assert aspect_of("年用量") == "consumption"
+    assert aspect_of("设计产能") == "capacity"
+
+
+# ---------------------------------------------------------------------------------------------
+# baseline tables
+# ---------------------------------------------------------------------------------------------
+def test_report_baseline_years_as_columns_with_category_column():
+    doc = parse_markdown(DATA / "report_plating.md")
+    fs = baseline_facts(doc)
+    assert values(fs, subject="新鲜水", aspect="consumption") == {"2021": 52300, "2022": 54100, "2023": 55800}
+    # 万kWh in the unit column → kWh
+    assert values(fs, subject="电", aspect="consumption")["2023"] == pytest.approx(1_987_000)
+    assert values(fs, subject="镀锌件", aspect="production")["2023"] == pytest.approx(4_680_000)
+    assert values(fs, subject="硫酸锌", aspect="consumption")["2021"] == pytest.approx(12.6)
+    # unit from the caption '（单位：t/a）'; aspect from the caption
+    assert values(fs, subject="COD", aspect="discharge") == {"2021": 2.41, "2022": 2.35, "2023": 2.28}
+    # one-year table: the year comes from the caption; the wastewater column is not a COD value
+    conc = [f for f in fs if f.key.subject == "COD" and f.key.aspect == "concentration"]
+    assert [f.quantity.canonical_value for f in conc] == [45]
+    assert not [f for f in fs if f.key.subject == "COD" and f.quantity.canonical_unit.startswith("m³")]
+
+
+def test_baseline_years_as_rows_units_in_headers():
+    doc = parse_markdown_text(
+        "表2-4 近三年主要资源能源消耗\n\n"
+        "| 年份 | 产品产量(万t) | 新鲜水(万m³) | 用电量(万kWh) | 天然气(万m³) |\n"
+        "|---|---|---|---|---|\n"
+        "| 2021年 | 1.20 | 8.6 | 420.5 | 36.2 |\n"
+        "| 2022年 | 1.26 | 8.9 | 431.0 | 37.0 |\n"
+        "| 2023年 | 1.31 | 9.1 | 440.2 | 38.4 |\n"
+    )
+    fs = baseline_facts(doc)
+    assert values(fs, subject="新鲜水", aspect="consumption")["2022"] == pytest.approx(89000)
+    assert values(fs, subject="电", aspect="consumption")["2023"] == pytest.approx(4_402_000)
+    assert values(fs, subject="天然气", aspect="consumption")["2021"] == pytest.approx(362000)
+
+
+def test_baseline_two_row_header_and_pollutant_with_generation_and_discharge():
+    doc = parse_markdown_text(
+        "表2-6 近三年废水污染物产生及排放情况（t/a）\n\n"
+        "| 污染物 | 产生量 | 产生量 | 排放量 | 排放量 |\n"
+        "| 污染物 | 2022年 | 2023年 | 2022年 | 2023年 |\n"
+        "|---|---|---|---|---|\n"
+        "| 化学需氧量 | 12.6 | 12.9 | 2.35 | 2.28 |\n"
+        "| NH3-N | 1.10 | 1.12 | 0.30 | 0.29 |\n"
+    )
+    fs = baseline_facts(doc)
+    assert values(fs, subject="COD", aspect="generation") == {"2022": 12.6, "2023": 12.9}
+    assert values(fs, subject="COD", aspect="discharge") == {"2022": 2.35, "2023": 2.28}
+    assert values(fs, subject="氨氮", aspect="discharge")["2023"] == pytest.approx(0.29)
+
+
+def test_not_a_baseline_table():
+    doc = parse_markdown_text(
+        "表4-1 方案投资汇总\n\n| 方案 | 2023年投资(万元) | 2024年投资(万元) |\n|---|---|---|\n| F1 | 2 | 3 |\n| F2 | 4 | 5 |\n"
+    )
+    assert baseline_facts(doc) == []
+
+
+# ---------------------------------------------------------------------------------------------
+# prose
+# ---------------------------------------------------------------------------------------------
+def test_prose_facts_subject_year_and_respectively():
+    doc = parse_markdown_text(
+        "2023年全厂新鲜水用量为12.5万m³，较2022年减少0.7万m³。\n\n"
+        "2021年、2022年、2023年COD排放量分别为1.21t、1.15t、1.08t。\n\n"
+        "企业年用电量约450万kWh。\n\n"
+        "实施后氨氮排放量由0.52t/a降至0.41t/a。\n"
+    )
+    fs = prose_facts(doc)
+    assert values(fs, subject="新鲜水", aspect="consumption") == {"2023": 125000}
+    assert values(fs, subject="COD", aspect="discharge") == {"2021": 1.21, "2022": 1.15, "2023": 1.08}
+    assert not [f for f in fs if f.key.subject == "电"], "approximate numbers (约) are not facts"
+    nh = {f.key.period: f.quantity.canonical_value for f in fs if f.key.subject == "氨氮"}
+    assert nh == {"before": 0.52, "after": 0.41}
+    # the '较2022年' year is a comparison, not the period of the reduction
+    assert not [f for f in fs if f.key.period == "2022" and f.key.subject == "新鲜水"]
+
+
+def test_extract_facts_keys_meet_across_chapters():
+    doc = parse_markdown(DATA / "report_plating.md")
+    fs = extract_facts(doc)
+    key = FactKey(subject="新鲜水", aspect="consumption", period="2023", scope="plant", basis="m³")
+    places = fs.by_key[key]
+    # table 2-1, the foreword (5.58万m³) and the conclusion (55,800 m³)
+    assert len({f.locator.block for f in places}) == 3
+    assert {f.source for f in places} == {"table", "prose"}
+
+
+# ---------------------------------------------------------------------------------------------
+# balances
+# ---------------------------------------------------------------------------------------------
+def test_report_balances():
+    doc = parse_markdown(DATA / "report_plating.md")
+    bals = balances(doc)
+    kinds = {b.kind: b for b in bals}
+    mat = kinds["material"]
+    assert [s.name for s in mat.inputs] == ["锌锭", "硫酸锌", "氯化钾", "光亮剂"]
+    assert len(mat.outputs) == 5
+    assert mat.total_in.quantity.value == 200.0 and mat.total_out.quantity.value == 198.0
+    assert {(s.kind, s.quantity.raw) for s in mat.stated} == {("diff", "2.0 kg/d"), ("rate", "1.00%")}
+    el = kinds["element"]
+    assert el.subject == "铬"
+    assert [s.quantity.value for s in el.outputs] == [38.5, 11.2, 1.6]
+    assert [s.kind for s in el.stated] == ["rate"]
+
+
+def test_vertical_balance_with_section_rows_and_single_row_header():
+    doc = parse_markdown_text(
+        "表3-5 VOCs物料衡算表\n\n"
+        "| 项目 | 名称 | 数量(t/a) | 备注 |\n|---|---|---|---|\n"
+        "| 一、输入 |  |  |  |\n"
+        "|  | 油漆 | 12.40 | 含VOCs |\n"
+        "|  | 稀释剂 | 3.10 |  |\n"
+        "|  | 输入合计 | 15.50 |  |\n"
+        "| 二、输出 |  |  |  |\n"
+        "|  | 有组织排放 | 1.20 |  |\n"
+        "|  | 活性炭吸附 | 13.10 |  |\n"
+        "|  | 无组织排放 | 0.95 |  |\n"
+        "|  | 输出合计 | 15.25 |  |\n"
+        "|  | 平衡误差 | 1.61% |  |\n"
+    )
+    (bal,) = balances(doc)
+    assert bal.kind == "element" and bal.subject.startswith("VOC")
+    assert [s.name for s in bal.inputs] == ["油漆", "稀释剂"]
+    assert [s.name for s in bal.outputs] == ["有组织排放", "活性炭吸附", "无组织排放"]
+    assert bal.total_out.quantity.value == pytest.approx(15.25)
+    assert [s.quantity.raw for s in bal.stated] == ["1.61%"]
+
+
+def test_side_by_side_single_header_row_sides_carry_to_value_columns():
+    doc = parse_markdown_text(
+        "表3-1 审核重点物料平衡（kg/批）\n\n"
+        "| 输入物料 | 数量 | 输出物料 | 数量 |\n|---|---|---|---|\n"
+        "| 坯布 | 500 | 成品 | 480 |\n| 染料 | 12 | 废水带走 | 25 |\n| 合计 | 512 | 合计 | 505 |\n"
+    )
+    (bal,) = balances(doc)
+    assert bal.kind == "material"
+    assert [s.quantity.value for s in bal.inputs] == [500, 12]
+    assert [s.quantity.value for s in bal.outputs] == [480, 25]
+
+
+def test_water_node_table_and_statement():
+    doc = parse_markdown(DATA / "report_plating.md")
+    (wt,) = water_tables(doc)
+    assert set(wt.cols) == {"total", "fresh", "reuse", "consumed", "discharged", "rate"}
+    total = next(r for r in wt.rows if r.is_total)
+    assert total.cells["reuse"].value == 90
+    (ws,) = water_statements(doc)
+    assert ws.rate.raw == "61.2%" and ws.reuse.value == 90 and ws.identity_in_sentence
+
+
+# ---------------------------------------------------------------------------------------------
+# before/after
+# ---------------------------------------------------------------------------------------------
+def test_comparison_columns_any_order_and_transposed():
+    doc = parse_markdown_text(
+        "| 削减率(%) | 项目 | 审核后 | 审核前 | 减少量 | 单位 |\n|---|---|---|---|---|---|\n"
+        "| 13.6 | 新水 | 48,200 | 55,800 | 7,600 | m³/a |\n\n"
+        "表6-3 实施前后对比（转置）\n\n"
+        "| 项目 | COD(t/a) | 电(万kWh/a) |\n|---|---|---|\n"
+        "| 实施前 | 2.28 | 198.7 |\n| 实施后 | 1.95 | 185.3 |\n| 削减量 | 0.33 | 13.4 |\n| 降幅 | 14.5% | 6.7% |\n"
+    )
+    rows = comparisons(doc)
+    by = {r.subject: r for r in rows}
+    assert by["新鲜水"].before.quantity.value == 55800 and by["新鲜水"].after.quantity.value == 48200
+    assert by["新鲜水"].percent.quantity.value == 13.6
+    assert by["COD"].reduction.quantity.value == pytest.approx(0.33)
+    assert by["电"].percent.quantity.raw == "6.7%"
+
+
+def test_comparison_grouped_headers():
+    doc = parse_markdown_text(
+        "| 排放口 | COD | COD | COD | 氨氮 | 氨氮 | 氨氮 |\n"
+        "| 排放口 | 实施前 | 实施后 | 削减量 | 实施前 | 实施后 | 削减量 |\n|---|---|---|---|---|---|---|\n"
+        "| DW001 | 2.28 | 1.95 | 0.33 | 0.29 | 0.22 | 0.07 |\n"
+    )
+    rows = comparisons(doc)
+    assert {r.subject: r.reduction.quantity.value for r in rows} == {"COD": 0.33, "氨氮": 0.07}
+
+
+def test_prose_changes():
+    doc = parse_markdown_text("方案实施后，全厂新鲜水用量由55,800 m³/a降至48,200 m³/a，减少7,600 m³/a，降幅13.6%。")
+    (row,) = prose_changes(doc)
+    assert row.subject == "新鲜水"
+    assert (row.before.quantity.value, row.after.quantity.value) == (55800, 48200)
+    assert row.reduction.quantity.value == 7600 and row.percent.quantity.value == 13.6
+
+
+# ---------------------------------------------------------------------------------------------
+# loads and option totals
+# ---------------------------------------------------------------------------------------------
+def test_loads_table_and_prose_gas_with_hours():
+    doc = parse_markdown_text(
+        "| 污染物 | 排放浓度(mg/L) | 废水量(万m³/a) | 排放量(t/a) |\n|---|---|---|---|\n| COD | 45 | 5.07 | 2.28 |\n\n"
+        "锅炉烟气颗粒物排放浓度为12 mg/m³，烟气量为8,000 m³/h，年运行时间7,200 h，颗粒物排放量为0.69 t/a。"
+    )
+    checks = load_checks(doc)
+    assert len(checks) == 2
+    water, gas = checks
+    assert water.expected_value == pytest.approx(45 * 50700 * 1e-6)
+    assert gas.expected_value == pytest.approx(12 * 8000 * 7200 * 1e-9)
+
+
+def test_option_totals_by_category_and_statement():
+    doc = parse_markdown(DATA / "report_plating.md")
+    tot = option_totals(doc)
+    inv_all = [iv for iv, _ in tot.values[("all", "investment")]]
+    assert any(lo <= 85.5 <= hi for lo, hi in inv_all)
+    assert any(lo <= 2.5 <= hi for lo, hi in (iv for iv, _ in tot.values[("low", "investment")]))
+    assert option_total_checks(doc) == []
