@@ -86,6 +86,7 @@ class TableItem:
     col_xs: list[float]
     page: int
     cell_pages: list[int] = field(default_factory=list)
+    header_rows: int = 0  # known from the rules of a three-line table; 0 = detect
 
 
 @dataclass
@@ -264,8 +265,12 @@ class PdfParser:
 
     # -- one page ------------------------------------------------------------------------------------
     def _read_page(self, page, page_no: int, sizes: Counter, fonts: Counter) -> tuple[list, str]:
-        chars = [c for c in page.chars if c.get("upright", True) and c.get("text")]
+        all_chars = [c for c in page.chars if c.get("text")]
+        chars = [c for c in all_chars if c.get("upright", True)]
         n_visible = sum(1 for c in chars if not c["text"].isspace())
+        n_rotated = len(all_chars) - len(chars)
+        if n_rotated >= self.settings.parsing.min_chars_per_page and n_rotated > len(chars):
+            self.warnings.append(f"第 {page_no} 页的大部分文字为竖排或旋转排版，未能按正文读取。")
         bad = sum(1 for c in chars if c["text"].startswith("(cid:") or "\ufffd" in c["text"]
                   or any(_is_private_use(ch) for ch in c["text"]) or unicodedata.category(c["text"][0]) == "Cc")
         p = self.settings.parsing
@@ -291,6 +296,13 @@ class PdfParser:
             items.append(("table", item))
         if boxes:
             chars = [c for c in chars if not _inside_any(c, boxes)]
+        if page.lines or page.rects:
+            for item, box in _rule_bounded_tables(page, chars, boxes, page_no):
+                lim.check_table_cells(len(item.rows), len(item.rows[0]), self.settings.limits, self.path.name,
+                                      len(boxes) + 1)
+                boxes.append(box)
+                items.append(("table", item))
+                chars = [c for c in chars if not _inside_any(c, [box])]
         dark = None
         if any(pdf_color_is_white(c.get("non_stroking_color")) for c in chars):
             dark = [(r["x0"], r["top"], r["x1"], r["bottom"]) for r in page.rects
@@ -332,8 +344,10 @@ class PdfParser:
                         filled[rr][cc] = True
                 if rspan > 1 or cspan > 1:
                     merges.append((r, c, min(r + rspan, n_rows) - 1, min(c + cspan, n_cols) - 1))
-        if n_rows == 1 and n_cols == 1:
+        if n_cols == 1 and n_rows <= 3:
             return None  # a framed text box, not a table: its text stays in the body
+        if n_cols <= 2 and any(len(c) > 300 for row in grid for c in row):
+            return None  # a page border or layout frame around body text
         x0, top, x1, bottom = tb.bbox
         return TableItem(rows=grid, merges=merges, top=top, bottom=bottom, x0=x0, x1=x1, col_xs=col_x,
                          page=page_no, cell_pages=[page_no] * n_rows)
@@ -453,6 +467,27 @@ class PdfParser:
             if drop:
                 page_items[i] = [it for it in page_items[i] if not (it[0] == "line" and id(it[1]) in drop)]
         self.headers_footers.extend(examples[k] for k in removed)
+        self._remove_watermarks(page_items, n_text)
+
+    def _remove_watermarks(self, page_items: list[list], n_text: int) -> None:
+        """Short lines repeated verbatim at the same position on at least half of the pages
+        (and three or more), wherever on the page: stamps and horizontal watermarks."""
+        if n_text < 3:
+            return
+        where: dict[tuple[str, int, int], set[int]] = {}
+        for i, items in enumerate(page_items):
+            for kind, ln in items:
+                if kind == "line" and len(ln.text) <= 30:
+                    where.setdefault((ln.text.strip(), round(ln.top / 4), round(ln.x0 / 4)), set()).add(i)
+        marks = {k for k, pages in where.items() if len(pages) >= max(3, math.ceil(0.5 * n_text))}
+        if not marks:
+            return
+        for i, items in enumerate(page_items):
+            page_items[i] = [it for it in items if not (
+                it[0] == "line" and (it[1].text.strip(), round(it[1].top / 4), round(it[1].x0 / 4)) in marks)]
+        for text in sorted({k[0] for k in marks}):
+            if text not in self.headers_footers:
+                self.headers_footers.append(text)
 
     # -- layout measures ------------------------------------------------------------------------------
     def _measure_layout(self, page_items: list[list]) -> None:
@@ -643,7 +678,7 @@ class PdfParser:
             if len(blocks) >= self.settings.limits.max_blocks:
                 lim.check_block_count(len(blocks) + 1, self.settings.limits, self.path.name)
             if isinstance(it, TableItem):
-                header_rows = detect_header_rows(it.rows, it.merges)
+                header_rows = it.header_rows or detect_header_rows(it.rows, it.merges)
                 table = Table(index=n_tables, rows=it.rows, header_rows=header_rows, merges=it.merges,
                               cell_pages=it.cell_pages)
                 n_tables += 1
@@ -665,6 +700,118 @@ class PdfParser:
                 explicit.add(len(blocks))
             blocks.append(b)
         return blocks, explicit
+
+
+# ---- three-line (rule-bounded, no vertical borders) tables --------------------------------------
+def _rule_bounded_tables(page, chars: list[dict], taken: list, page_no: int) -> list[tuple[TableItem, tuple]]:
+    """Tables drawn with horizontal rules only (the '三线表' style: a rule above the header,
+    one under it, one at the bottom), which pdfplumber's ruling-line finder cannot see.
+
+    Conservative by design: the region between the outer rules must read as columns, i.e.
+    every text line in it splits at the same vertical gutters into two or more columns; a
+    region holding prose (or a page whose header and footer rules happen to align) is left
+    alone because prose lines run across the gutters.
+    """
+    try:
+        edges = [e for e in page.horizontal_edges if (e["x1"] - e["x0"]) >= 80 and e.get("height", 0) <= 2.5]
+    except Exception:
+        return []
+    edges = [e for e in edges if not any(x0 - 1 <= e["x0"] and e["x1"] <= x1 + 1 and top - 1 <= e["top"] <= bottom + 1
+                                         for x0, top, x1, bottom in taken)]
+    if len(edges) < 2:
+        return []
+    edges.sort(key=lambda e: e["top"])
+    groups: list[list[dict]] = []
+    for e in edges:
+        for g in groups:
+            if abs(g[0]["x0"] - e["x0"]) <= 3 and abs(g[0]["x1"] - e["x1"]) <= 3:
+                if abs(g[-1]["top"] - e["top"]) > 1.0:
+                    g.append(e)
+                break
+        else:
+            groups.append([e])
+    out = []
+    for g in groups:
+        # widest run of consecutive rules that encloses a columnar table; the rules under a
+        # running header or above a footer may share the table's width, so shorter runs are
+        # tried when the widest one holds prose
+        i = 0
+        while i < len(g) - 1:
+            for j in range(len(g) - 1, i, -1):
+                run = g[i : j + 1]
+                x0, x1 = min(e["x0"] for e in run), max(e["x1"] for e in run)
+                top, bottom = run[0]["top"], run[-1]["top"]
+                region = [c for c in chars if x0 - 2 <= (c["x0"] + c["x1"]) / 2 <= x1 + 2
+                          and top < (c["top"] + c["bottom"]) / 2 < bottom]
+                item = _columns_table(region, page_no, (x0, top, x1, bottom), [e["top"] for e in run[1:-1]])
+                if item is not None:
+                    out.append((item, (x0, top, x1, bottom)))
+                    i = j
+                    break
+            else:
+                i += 1
+    return out
+
+
+def _columns_table(region: list[dict], page_no: int, box: tuple, inner_rules: list[float]) -> TableItem | None:
+    lines = _chars_to_lines(region, page_no, 1e9, 1e9, [])
+    if len(lines) < 2:
+        return None
+    # words: runs of characters without a gap wider than half a character
+    rows_words: list[list[tuple[float, float, str]]] = []
+    by_line: dict[int, list[dict]] = {}
+    line_of = []
+    for ln in lines:
+        cs = sorted((c for c in region if not c["text"].isspace()
+                     and ln.top - 0.5 <= c["top"] and c["bottom"] <= ln.bottom + 0.5), key=lambda c: c["x0"])
+        by_line[id(ln)] = cs
+        line_of.append(ln)
+    for ln in line_of:
+        words: list[tuple[float, float, str]] = []
+        cur: list[dict] = []
+        for c in by_line[id(ln)]:
+            if cur and c["x0"] - cur[-1]["x1"] > max(2.0, 0.5 * float(c.get("size") or 10)):
+                words.append((cur[0]["x0"], cur[-1]["x1"], "".join(x["text"] for x in cur)))
+                cur = []
+            cur.append(c)
+        if cur:
+            words.append((cur[0]["x0"], cur[-1]["x1"], "".join(x["text"] for x in cur)))
+        rows_words.append(words)
+    spans = sorted((w[0], w[1]) for ws in rows_words for w in ws)
+    if not spans:
+        return None
+    cols: list[list[float]] = [[spans[0][0], spans[0][1]]]
+    for a, z in spans[1:]:
+        if a <= cols[-1][1] + 3.0:
+            cols[-1][1] = max(cols[-1][1], z)
+        else:
+            cols.append([a, z])
+    if len(cols) < 2:
+        return None
+    rows: list[list[str]] = []
+    row_tops: list[float] = []
+    for ln, ws in zip(line_of, rows_words, strict=False):
+        cells = [""] * len(cols)
+        for a, z, t in ws:
+            mid = (a + z) / 2
+            k = next((i for i, (ca, cz) in enumerate(cols) if ca - 1 <= mid <= cz + 1), None)
+            if k is None:
+                return None
+            cells[k] = _join(cells[k], t)
+        rows.append(cells)
+        row_tops.append(ln.top)
+    filled = [sum(1 for c in r if c) for r in rows]
+    if sum(1 for f in filled if f >= 2) < max(2, 0.6 * len(rows)):
+        return None  # not columnar: prose or a single label column
+    header_rows = 0
+    if inner_rules:
+        header_rows = sum(1 for t in row_tops if t < inner_rules[0])
+        if header_rows >= len(rows):
+            header_rows = 0
+    x0, top, x1, bottom = box
+    return TableItem(rows=rows, merges=[], top=top, bottom=bottom, x0=x0, x1=x1,
+                     col_xs=[c[0] for c in cols], page=page_no, cell_pages=[page_no] * len(rows),
+                     header_rows=header_rows)
 
 
 # ---- characters → lines ---------------------------------------------------------------------------
@@ -693,16 +840,21 @@ def _chars_to_lines(chars: list[dict], page_no: int, width: float, height: float
     groups: list[list[dict]] = []
     cur: list[dict] = []
     cy_cur = None
+    size_cur = 0.0
     for c in chars:
         cy = (c["top"] + c["bottom"]) / 2
         size = float(c.get("size") or (c["bottom"] - c["top"]) or 1)
-        if cur and cy_cur is not None and abs(cy - cy_cur) <= 0.45 * max(size, 2.0):
+        # the line's largest glyph sets the tolerance, so a raised small '3' (m³ set as a
+        # superscript) stays on its line
+        if cur and cy_cur is not None and abs(cy - cy_cur) <= 0.45 * max(size, size_cur, 2.0):
             cur.append(c)
+            size_cur = max(size_cur, size)
             continue
         if cur:
             groups.append(cur)
         cur = [c]
         cy_cur = cy
+        size_cur = size
     if cur:
         groups.append(cur)
     lines = []

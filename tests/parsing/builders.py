@@ -332,7 +332,8 @@ CN_CHAPTERS = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "�
 
 def build_text_pdf(path: Path, pages: int = 6, table_every: int = 2, long_table_rows: int = 0,
                    header: str = "某某化工有限公司清洁生产审核报告", footer_style: str = "第 {n} 页",
-                   merged_header: bool = True, toc: bool = False, long_paragraphs: int = 0) -> Path:
+                   merged_header: bool = True, toc: bool = False, long_paragraphs: int = 0,
+                   three_line: bool = False) -> Path:
     """A text PDF report: running header line, page-number footer, chapter/section headings
     in larger type, paragraphs with numbers, a ruled table every ``table_every`` pages (first
     one with a merged 2-row header), and optionally one long table that splits across pages
@@ -357,7 +358,13 @@ def build_text_pdf(path: Path, pages: int = 6, table_every: int = 2, long_table_
     def grid(data, spans=(), repeat=1):
         t = Table(data, repeatRows=repeat)
         style = [("FONTNAME", (0, 0), (-1, -1), font), ("FONTSIZE", (0, 0), (-1, -1), 9),
-                 ("GRID", (0, 0), (-1, -1), 0.5, colors.black), ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]
+                 ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]
+        if three_line:  # '三线表': rules above and below the header and at the bottom only
+            style += [("LINEABOVE", (0, 0), (-1, 0), 1.5, colors.black),
+                      ("LINEBELOW", (0, repeat - 1), (-1, repeat - 1), 0.75, colors.black),
+                      ("LINEBELOW", (0, -1), (-1, -1), 1.5, colors.black)]
+        else:
+            style.append(("GRID", (0, 0), (-1, -1), 0.5, colors.black))
         style += [("SPAN", a, b) for a, b in spans]
         t.setStyle(TableStyle(style))
         return t
@@ -526,4 +533,44 @@ def build_long_docx(path: Path, pages: int = 60) -> Path:
             merged_table(d, caption=f"表{pg // 6 + 1}-{pg // 2 + 1} 物料平衡表")
         d.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
     d.save(path)
+    return path
+
+
+def build_framed_pdf(path: Path, pages: int = 4) -> Path:
+    """Pages with a border rectangle around the body, a grey horizontal stamp in the middle of
+    every page, a rotated watermark and an m³ whose '3' is a raised small glyph."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    font = cjk_font()
+    c = canvas.Canvas(str(path), pagesize=A4)
+    for n in range(1, pages + 1):
+        c.rect(50, 50, 495, 742, stroke=1, fill=0)
+        c.setFont(font, 14)
+        c.drawString(72, 750, f"{n}.1 第{n}节 现状调查")
+        c.setFont(font, 10.5)
+        y = 720
+        for k in range(6):
+            t = c.beginText(72, y)
+            t.setFont(font, 10.5)
+            t.textOut(f"第{n}页第{k + 1}行，企业新鲜水用量 {30 + k}.5 万m")
+            t.setRise(4)
+            t.setFont(font, 6)
+            t.textOut("3")
+            t.setRise(0)
+            t.setFont(font, 10.5)
+            t.textOut("，较上年下降。")
+            c.drawText(t)
+            y -= 20
+        c.setFillColorRGB(0.6, 0.6, 0.6)
+        c.setFont(font, 20)
+        c.drawString(200, 420, "内部资料 注意保密")
+        c.saveState()
+        c.translate(300, 300)
+        c.rotate(45)
+        c.drawString(0, 0, "仅供专家评审使用")
+        c.restoreState()
+        c.setFillColorRGB(0, 0, 0)
+        c.showPage()
+    c.save()
     return path

@@ -155,3 +155,52 @@ def test_owner_password_only_pdf_parses(tmp_path, settings):
     doc = parse(out, settings)
     assert any(h.number == "第一章" for h in doc.headings)
     assert doc.find_quote("综合能耗为 5120.6 tce")
+
+
+def test_page_border_stamp_watermark_and_superscript(tmp_path, settings):
+    doc = parse(b.build_framed_pdf(tmp_path / "framed.pdf"), settings)
+    assert doc.tables == []  # the page border is not a table
+    texts = [bl.text for bl in doc.blocks]
+    assert not any("内部资料" in t for t in texts)  # same stamp at the same place on every page
+    assert "内部资料 注意保密" in doc.headers_footers
+    assert not any("仅供专家评审使用" in t for t in texts)  # rotated watermark dropped
+    lines = [t for t in texts if t.startswith("第1页第")]
+    assert lines and all("万m3，较上年下降。" in t for t in lines)  # raised '3' stays on its line
+    assert [h.number for h in doc.headings] == ["1.1", "2.1", "3.1", "4.1"]
+
+
+def test_three_line_tables_without_vertical_rules(tmp_path, settings):
+    path = b.build_text_pdf(tmp_path / "three_line.pdf", pages=4, table_every=2, merged_header=False,
+                            three_line=True)
+    doc = parse(path, settings)
+    assert len(doc.tables) == 2
+    t = doc.tables[0]
+    assert t.rows[0] == ["序号", "物料名称", "输入量(t/a)", "输出量(t/a)", "利用率(%)"]
+    assert t.rows[1] == ["1", "物料1", "711.5", "701.2", "98.10"]
+    assert t.n_rows == 6 and t.header_rows == 1
+    assert t.column_units == {2: "t/a", 3: "t/a", 4: "%"}
+    assert t.caption == "表1-1 物料平衡表"
+    # the table's cells are not repeated as body paragraphs
+    assert not any(bl.kind == "paragraph" and "711.5" in bl.text for bl in doc.blocks)
+    assert sum(1 for bl in doc.blocks if bl.kind == "paragraph" and bl.text.startswith("公司 20")) == 12
+
+
+def test_prose_between_aligned_rules_is_not_a_table(tmp_path, settings):
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    font = b.cjk_font()
+    path = tmp_path / "rules.pdf"
+    c = canvas.Canvas(str(path), pagesize=A4)
+    c.line(72, 780, 523, 780)  # rule under a running header ...
+    c.line(72, 60, 523, 60)  # ... and above the footer, same width
+    c.setFont(font, 10.5)
+    for k in range(12):
+        c.drawString(72, 740 - 18 * k, f"第{k + 1}行：企业通过实施清洁生产方案，削减污染物 {k + 1}.5 t，节约标准煤 {k + 20} t。")
+    c.drawString(72, 500, "注  意  事  项")  # spaced-out text that looks columnar on its own
+    c.showPage()
+    c.save()
+    doc = parse(path, settings)
+    assert doc.tables == []
+    body = "".join(bl.text for bl in doc.blocks if bl.kind != "table")
+    assert all(f"第{k}行：" in body for k in range(1, 13))
