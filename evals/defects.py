@@ -23,6 +23,7 @@ DEFECTS: dict[str, tuple[str, str]] = {
     "UNI_OLD_COEF": ("UNI", "使用已废止的 GB/T 2589-2008 折标系数或未说明当量值/等价值"),
     "UNI_SCALE": ("UNI", "数量级错误（万与个、t 与 kg 混用）"),
     "UNI_INTENSITY": ("UNI", "单位产品指标≠总量/产量"),
+    "UNI_CO2": ("UNI", "CO2排放量≠活动数据×排放因子（单位换算后）"),
     "ECO_PAYBACK": ("ECO", "投资回收期≠投资/年净收益"),
     "ECO_NPV": ("ECO", "净现值与贴现率、寿命、现金流不符"),
     "ECO_IRR": ("ECO", "内部收益率与现金流不符"),

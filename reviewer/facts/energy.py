@@ -742,6 +742,41 @@ def _co2_rows(tv: TableView) -> list[CO2Row]:
     return out
 
 
+def _co2_prose(doc: Document) -> list[CO2Row]:
+    """'外购电力356.8万kWh，排放因子取0.5703 tCO2/MWh，CO2排放量为2034.8 t' (any order)."""
+    out = []
+    for s in doc_sentences(doc, ("paragraph",)):
+        t = s.text
+        if not re.search(r"排放因子|排放系数", t) or not re.search(r"CO2|CO₂|二氧化碳|碳排放", t, re.I):
+            continue
+        qs = [q for q in find_quantities(t) if q.kind == "number" and not q.comparator]
+        factors = [q for q in qs if q.canonical_unit.startswith("tCO2/")]
+        if len(factors) != 1:
+            continue
+        fac = factors[0]
+        den = fac.canonical_unit.split("/", 1)[1]
+        acts = [q for q in qs if q is not fac and q.canonical_unit.split("/")[0] == den
+                and "/" not in q.canonical_unit.replace("/a", "")]
+        emis = [q for q in qs if q is not fac and (q.canonical_unit in ("tCO2", "tCO2/a")
+                                                   or (q.canonical_unit in ("t", "t/a") and q.span
+                                                       and fac.span and q.span[0] > fac.span[0]))]
+        if len(acts) != 1 or len(emis) != 1:
+            continue
+        emi = emis[0]
+        if emi.canonical_unit in ("t", "t/a"):
+            # tonnes of CO2 written as 't'
+            emi = emi.model_copy(update={"canonical_unit": "tCO2"})
+        loc = s.locator()
+        for q in (acts[0], fac, emi):
+            q.locator = loc
+        before = t[: acts[0].span[0]] if acts[0].span else ""
+        label = re.split(r"[，,；;：:]", before)[-1].strip() or "CO2排放"
+        label = re.sub(r"^(?:19|20)\d{2}\s*年(?:度)?", "", label).lstrip("企业全厂公司").strip() or label
+        out.append(CO2Row(label=label[-16:], activity=acts[0], factor=fac, emission=emi,
+                          quote=t, locator=loc))
+    return out
+
+
 # ---------------------------------------------------------------------------------------------
 # entry point
 # ---------------------------------------------------------------------------------------------
@@ -760,6 +795,7 @@ def extract_energy(doc: Document) -> EnergyFacts:
         else:
             facts.coefficients.extend(_coefficient_table(tv))
         facts.co2_rows.extend(_co2_rows(tv))
+    facts.co2_rows.extend(_co2_prose(doc))
     coefs, bases = _prose_coefficients(doc)
     facts.coefficients.extend(coefs)
     facts.basis_statements.extend(bases)

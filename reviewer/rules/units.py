@@ -4,7 +4,10 @@ CO2 from emission factors, scale slips and unit-product indicators."""
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
 
 from pydantic import BaseModel, Field
 
@@ -18,6 +21,7 @@ from reviewer.facts.energy import (
     extract_energy,
     standard_for,
 )
+from reviewer.facts.scale import scale_power
 from reviewer.facts.sentences import latest_data_year, report_date
 from reviewer.findings import Basis, Finding
 from reviewer.quantities import fmt_number, iv_mul, iv_overlap, parse_unit
@@ -216,6 +220,8 @@ def _check_row(run: RuleRun, facts: EnergyFacts, row: EnergyRow, rel: float, p: 
             exp_iv = iv_mul((amount.low, amount.high), civ)
             if iv_overlap(exp_iv, stated_iv, rel_tol=rel, abs_tol=p.abs_tol_tce):
                 return
+            if scale_power(stated_iv, exp_iv) is not None:
+                return  # a 10³/10⁴ slip: UNI006 reports it
             results.append((civ, ctext, origin, exp_iv))
         civ, ctext, origin, exp_iv = results[0]
         expected = amount.canonical_value * (civ[0] + civ[1]) / 2
@@ -540,3 +546,510 @@ def check_old_coefficient_standard(run: RuleRun) -> Iterator[Finding]:
             c["quote"], c["locator"], expected="GB/T 2589-2020", found=c["number"],
             data={"report_date": list(when)},
         )
+
+
+# ---------------------------------------------------------------------------------------------
+# UNI005 CO2 = activity × emission factor
+# ---------------------------------------------------------------------------------------------
+class CO2Params(BaseModel):
+    rel_tol_pct: float = Field(0.5, description="允许的相对偏差（%），在数值修约区间之外再放宽")
+
+
+@rule(
+    "UNI005",
+    name="CO2 排放量 ≠ 活动数据 × 排放因子",
+    severity="error",
+    params=CO2Params,
+    basis=Basis(item_id="factor-grid-co2-2022", clause="电力二氧化碳排放因子的使用：排放量 = 电量 × 排放因子"),
+    sentence="CO2 排放量应等于活动数据乘以报告所述排放因子（单位换算后，允许 {rel_tol_pct}%）",
+    defects=("UNI_CO2",),
+)
+def check_co2(run: RuleRun) -> Iterator[Finding]:
+    """## 检查内容
+    在碳排放核算表（活动数据 / 排放因子 / 排放量 三列，任意顺序）和正文“外购电力 356.8 万kWh，
+    排放因子 0.5703 tCO2/MWh，CO2 排放量 2034.8 t”这类句子中，把活动数据与排放因子换算到同一单位
+    （kWh 与 MWh、万kWh，kg 与 t）后相乘，与报告的排放量比较。
+
+    ## 为什么重要
+    碳排放量是减污降碳协同成效的依据；单位换算（tCO2/MWh 与 kgCO2/kWh、万kWh）出错会使排放量
+    相差千倍万倍，乘法算错会使减碳量失真。
+
+    ## 不通过示例
+    | 排放源 | 活动数据 | 排放因子 | CO2排放量(t) |
+    |---|---|---|---|
+    | 外购电力 | 356.8万kWh | 0.5703 tCO2/MWh | 203.5 |
+
+    ## 通过示例
+    同一行 CO2 排放量为 2034.8 t。
+    """
+    p: CO2Params = run.params
+    rel = p.rel_tol_pct / 100
+    for row in energy_facts(run).co2_rows:
+        a, f, e = row.activity, row.factor, row.emission
+        fu = f.canonical_unit.split("/")
+        if len(fu) != 2 or not fu[0].startswith("tCO2"):
+            continue
+        if _strip_time(a.canonical_unit) != fu[1]:
+            continue
+        if not e.canonical_unit.startswith("tCO2"):
+            continue
+        exp_iv = iv_mul((a.low, a.high), (f.low, f.high))
+        if iv_overlap(exp_iv, (e.low, e.high), rel_tol=rel):
+            continue
+        if scale_power((e.low, e.high), exp_iv) is not None:
+            continue  # a 10³/10⁴ slip: UNI006 reports it
+        expected = a.canonical_value * f.canonical_value
+        yield run.finding(
+            f"CO2 排放量计算错误：{row.label} 活动数据 {a.raw} × 排放因子 {f.raw} = {fmt_number(expected)} tCO2，"
+            f"报告为 {fmt_number(e.canonical_value)} tCO2（偏差 {_pct(e.canonical_value, expected)}）",
+            row.quote, row.locator, expected=round(expected, 3), found=e.canonical_value,
+            data={"activity": a.raw, "factor": f.raw, "emission": e.raw},
+        )
+
+
+# ---------------------------------------------------------------------------------------------
+# UNI006 scale slips
+# ---------------------------------------------------------------------------------------------
+class ScaleParams(BaseModel):
+    rel_tol_pct: float = Field(
+        0.2, description="判断两数相差恰好 10³ 或 10⁴ 倍时，修约区间之外允许的相对偏差（%）"
+    )
+    check_series: bool = Field(True, description="检查逐年数据中单独一年相差 10³/10⁴ 倍的情况")
+    check_sums: bool = Field(True, description="检查合计行只有把某一项缩放 10³/10⁴ 倍才能对上的情况")
+
+
+_PAREN = re.compile(r"[（(][^（）()]*[）)]")
+_POWER_ZH = {3: "10³（如 t 与 kg）", 4: "10⁴（如 万 与 个）"}
+
+
+def _facts(run: RuleRun):
+    from reviewer.facts import extract_facts
+
+    return run.ctx.cached("facts", lambda: extract_facts(run.doc))
+
+
+@rule(
+    "UNI006",
+    name="数量级错误（万与个、t 与 kg 混用）",
+    severity="error",
+    params=ScaleParams,
+    basis=Basis(item_id="checklist-audit-phases", clause="阶段2 预审核：现状调研数据（近三年产排污、能耗、物耗）"),
+    sentence="同一数据在各处、各年之间不应恰好相差 10³ 或 10⁴ 倍（允许 {rel_tol_pct}%）",
+    defects=("UNI_SCALE",),
+)
+def check_scale(run: RuleRun) -> Iterator[Finding]:
+    """## 检查内容
+    找出数字本身没错、单位或“万”用错的情况：
+    - 同一数据（同一对象、口径、年份）在两处出现，数值恰好相差 10³ 或 10⁴ 倍（按修约区间判断）；
+    - 逐年数据（至少三年）中某一年与其他年份相差约 10³ 或 10⁴ 倍，而其他年份彼此接近；
+    - 表格合计行与各项之和不符，但把某一项缩小或放大 10³/10⁴ 倍后恰好相符。
+    有其他年份可对照时，指出偏离的那一处；否则指出后出现的一处。
+
+    ## 为什么重要
+    “万kWh”写成“kWh”、kg 当成 t，会使能耗、水耗、排放量相差千倍万倍，进而使单位产品指标、
+    清洁生产水平判定和削减量全部出错；这类错误在各章节间抄录数据时最常见。
+
+    ## 不通过示例
+    表2-3 中 2023 年用电量为 356.8 万kWh，第六章写“2023年全厂用电量为356.8kWh”。
+
+    ## 通过示例
+    第六章写“2023年全厂用电量为356.8万kWh”。
+    """
+    from reviewer.facts.scale import scale_power, series_outlier
+
+    p: ScaleParams = run.params
+    rel = p.rel_tol_pct / 100
+    fs = _facts(run)
+    seen: set[tuple] = set()
+
+    def loc_key(f) -> tuple:
+        return (f.locator.block, f.locator.row, f.locator.col, f.locator.char_start)
+
+    # series per (subject, aspect, scope, basis) over periods, from one table row
+    series: dict[tuple, list] = {}
+    for f in fs:
+        if f.quantity.kind != "number" or not f.key.period or not f.key.period.isdigit():
+            continue
+        series.setdefault((f.key.subject, f.key.aspect, f.key.scope, f.key.basis), []).append(f)
+
+    def odd_one(a, b, power: int):
+        """The fact of the pair that disagrees with the rest of its series."""
+        import math
+
+        rest = [x for x in series.get((a.key.subject, a.key.aspect, a.key.scope, a.key.basis), [])
+                if x.key.period != a.key.period and x.quantity.canonical_value > 0]
+        if rest:
+            import statistics
+
+            med = statistics.median(x.quantity.canonical_value for x in rest)
+            da = abs(math.log10(a.quantity.canonical_value / med)) if a.quantity.canonical_value > 0 else 99
+            db = abs(math.log10(b.quantity.canonical_value / med)) if b.quantity.canonical_value > 0 else 99
+            return (a, b) if da > db else (b, a)
+        return (b, a) if (b.locator.block or 0) >= (a.locator.block or 0) else (a, b)
+
+    # (1) the same key in two places
+    for key, group in fs.by_key.items():
+        if len(group) < 2 or not key.period:
+            continue
+        for i in range(len(group)):
+            for j in range(i + 1, len(group)):
+                a, b = group[i], group[j]
+                if loc_key(a) == loc_key(b) or a.quantity.kind != "number" or b.quantity.kind != "number":
+                    continue
+                k = scale_power(a.quantity, b.quantity, rel_tol=rel)
+                if k is None:
+                    continue
+                bad, good = odd_one(a, b, k)
+                if loc_key(bad) in seen:
+                    continue
+                seen.add(loc_key(bad))
+                power = k if bad is a else -k
+                yield _scale_finding(run, bad, good, power)
+    # (2) one year off in a series from one table row
+    if p.check_series:
+        rows: dict[tuple, list] = {}
+        for f in fs:
+            if f.source != "table" or not f.key.period.isdigit():
+                continue
+            rows.setdefault((f.locator.table, f.locator.row, f.key.subject, f.key.aspect), []).append(f)
+        for group in rows.values():
+            group = sorted(group, key=lambda x: x.key.period)
+            if len({x.key.period for x in group}) != len(group):
+                continue
+            hit = series_outlier([x.quantity for x in group])
+            if hit is None:
+                continue
+            idx, k = hit
+            bad = group[idx]
+            if loc_key(bad) in seen:
+                continue
+            seen.add(loc_key(bad))
+            others = [x for x in group if x is not bad]
+            yield _scale_finding(run, bad, others[0], k, series=others)
+    # (3) a total that adds up only with one item rescaled
+    if p.check_sums:
+        yield from _scale_in_sums(run, rel, seen)
+    # (4) conversions whose result is exactly 10³/10⁴ off: standard coal, CO2, unit-product indicators
+    yield from _scale_in_conversions(run, rel, seen)
+
+
+def _scale_in_conversions(run: RuleRun, rel: float, seen: set) -> Iterator[Finding]:
+    facts = energy_facts(run)
+    for table in facts.tables:
+        for row in table.rows:
+            if row.is_total or row.amount is None or row.tce is None or row.coefficient is None:
+                continue
+            ci = _coef_interval(row.coefficient, row)
+            if ci is None:
+                continue
+            exp_iv = iv_mul((row.amount.low, row.amount.high), ci[0])
+            k = scale_power((row.tce.low, row.tce.high), exp_iv, rel_tol=max(rel, 0.005))
+            if k is None:
+                continue
+            key = (row.block, row.row, row.tce_col, None)
+            if key in seen:
+                continue
+            seen.add(key)
+            expected = (exp_iv[0] + exp_iv[1]) / 2
+            yield run.finding(
+                f"数量级疑似错误：{row.label}{f'（{row.period}年）' if row.period else ''} {_qtext(row.amount)} × {ci[1]} = "
+                f"{fmt_number(expected)} tce，报告折标准煤为 {fmt_number(row.tce.canonical_value)} tce，恰好相差 "
+                f"{_POWER_ZH.get(abs(k), '10^' + str(abs(k)))} 倍，请核对单位",
+                row.quote, row.locator, expected=round(expected, 4), found=row.tce.canonical_value,
+                data={"power": k, "carrier": row.carrier},
+            )
+    for row in facts.co2_rows:
+        a, f, e = row.activity, row.factor, row.emission
+        fu = f.canonical_unit.split("/")
+        if len(fu) != 2 or _strip_time(a.canonical_unit) != fu[1] or not e.canonical_unit.startswith("tCO2"):
+            continue
+        exp_iv = iv_mul((a.low, a.high), (f.low, f.high))
+        k = scale_power((e.low, e.high), exp_iv, rel_tol=max(rel, 0.005))
+        if k is None:
+            continue
+        expected = a.canonical_value * f.canonical_value
+        yield run.finding(
+            f"数量级疑似错误：{row.label} {a.raw} × {f.raw} = {fmt_number(expected)} tCO2，报告为 {e.raw}，"
+            f"恰好相差 {_POWER_ZH.get(abs(k), '10^' + str(abs(k)))} 倍，请核对单位（MWh 与 kWh、t 与 kg）",
+            row.quote, row.locator, expected=round(expected, 3), found=e.canonical_value, data={"power": k},
+        )
+    for res in _intensity_results(run, 0.01):
+        if res.status != "scale":
+            continue
+        f = res.indicator
+        parts = [x for x in (res.numerator, res.denominator) if x is not None]
+        if any((x.locator.block, x.locator.row, x.locator.col, x.locator.char_start) in seen for x in parts):
+            continue  # its total or output was the slip, already reported
+        key = (f.locator.block, f.locator.row, f.locator.col, f.locator.char_start)
+        if key in seen:
+            continue
+        seen.add(key)
+        factor = f.quantity.canonical_value / f.quantity.value if f.quantity.value else 1.0
+        shown = res.expected / factor if factor else res.expected
+        yield run.finding(
+            f"数量级疑似错误：{f.key.period + '年' if f.key.period.isdigit() else ''}{f.label or f.key.subject} 为 "
+            f"{_qtext(f.quantity)}，按 {_qtext(res.numerator.quantity)} ÷ {res.den_text} 应为 {fmt_number(shown)} "
+            f"{f.quantity.unit}，恰好相差 10³ 或 10⁴ 倍，请核对单位（kgce 与 tce、万件与件）",
+            f.quote or f.quantity.raw, f.locator, expected=round(shown, 4), found=f.quantity.value,
+            other=[{"quote": x.quote or x.quantity.raw, **x.locator.model_dump()} for x in parts],
+        )
+
+
+def _fact_quote(run: RuleRun, f) -> str:
+    """A table fact's row label through its cell (short enough to read), else the fact's quote."""
+    if f.source == "table" and f.locator.table is not None and f.locator.row is not None and f.locator.col is not None:
+        from reviewer.facts.tables import table_views
+
+        views = run.ctx.cached("table_views", lambda: table_views(run.doc))
+        tv = next((v for v in views if v.table.index == f.locator.table), None)
+        if tv is not None:
+            try:
+                from reviewer.facts.shapes import cell_quote
+
+                q = cell_quote(tv, f.locator.row, f.locator.col)
+                if q.strip():
+                    return q
+            except ImportError:
+                pass
+    return f.quote or f.quantity.raw
+
+
+def _scale_finding(run: RuleRun, bad, good, power: int, series: list | None = None) -> Finding:
+    qb, qg = bad.quantity, good.quantity
+    what = bad.key.describe() or bad.label
+    if series:
+        ref = "、".join(f"{x.key.period}年 {_qtext(x.quantity)}" for x in series)
+        msg = (f"数量级疑似错误：{what} 为 {_qtext(qb)}，与其他年份（{ref}）相差约 {_POWER_ZH.get(abs(power), '10^' + str(abs(power)))} 倍，"
+               "请核对单位（万/个、t/kg）")
+    else:
+        msg = (f"数量级疑似错误：{what} 此处为 {_qtext(qb)}，另一处为 {_qtext(qg)}，两者恰好相差 "
+               f"{_POWER_ZH.get(abs(power), '10^' + str(abs(power)))} 倍，请核对单位（万/个、t/kg）")
+    expected = qb.canonical_value / (10.0 ** power)
+    return run.finding(
+        msg, _fact_quote(run, bad), bad.locator,
+        expected=f"{fmt_number(expected)} {qb.canonical_unit}".strip(),
+        found=f"{fmt_number(qb.canonical_value)} {qb.canonical_unit}".strip(),
+        other=[{"quote": _fact_quote(run, x), **x.locator.model_dump()} for x in (series or [good])][:3],
+        data={"power": power, "subject": bad.key.subject, "aspect": bad.key.aspect, "period": bad.key.period},
+    )
+
+
+def _scale_in_sums(run: RuleRun, rel: float, seen: set) -> Iterator[Finding]:
+    from reviewer.facts.scale import sum_explained_by_slip
+    from reviewer.facts.sentences import row_quote as n2_row_quote
+    from reviewer.facts.tables import table_views
+
+    try:
+        from reviewer.facts.shapes import additive_column, is_of_which, total_kind
+    except ImportError:  # the fact core's table helpers are not there
+        return
+    from reviewer.quantities import parse_quantity, unit_from_header
+
+    def additive(tv, c: int) -> bool:
+        if additive_column(tv, c):
+            return True
+        # '折标准煤(tce)' is additive although '标准' reads like a limit column
+        h = tv.headers[c]
+        return bool(re.search(r"折标|标煤|标准煤", h)) and not re.search(r"系数|率|比|%", h)
+
+    def cell(tv, r: int, c: int):
+        hu = unit_from_header(tv.headers[c])
+        if hu is None:
+            return tv.quantity(r, c)
+        q = parse_quantity(tv.table.cell(r, c), hu)  # the column's own unit wins over a 单位 column
+        if q is not None:
+            q.locator = tv.locator(r, c)
+        return q
+
+    for tv in run.ctx.cached("table_views", lambda: table_views(run.doc)):
+        totals = [r for r in tv.table.body_rows() if total_kind(tv, r) == "total"]
+        if len(totals) != 1 or any(total_kind(tv, r) == "subtotal" for r in tv.table.body_rows()):
+            continue
+        tr = totals[0]
+        for c in range(tv.table.n_cols):
+            if c == tv.label_col or c in tv.seq_cols or c == tv.unit_col or not additive(tv, c):
+                continue
+            total = cell(tv, tr, c)
+            if total is None or total.kind != "number":
+                continue
+            items, rows = [], []
+            for r in tv.table.body_rows():
+                if r == tr or is_of_which(tv, r) or total_kind(tv, r):
+                    continue
+                q = cell(tv, r, c)
+                if q is None:
+                    continue
+                if q.kind != "number":
+                    items = []
+                    break
+                items.append(q)
+                rows.append(r)
+            if len(items) < 2:
+                continue
+            hit = sum_explained_by_slip(items, total, rel_tol=rel)
+            if hit is None:
+                continue
+            idx, k = hit
+            q = items[idx]
+            key = (tv.block.index if tv.block else None, rows[idx], c, None)
+            if key in seen:
+                continue
+            seen.add(key)
+            expected = q.value * 10.0**k
+            yield run.finding(
+                f"数量级疑似错误：{tv.label(rows[idx])} 为 {q.raw}，按 {fmt_number(expected)} 计各项之和恰好等于合计 "
+                f"{total.raw}，两者相差 {_POWER_ZH.get(abs(k), '10^' + str(abs(k)))} 倍，请核对单位",
+                n2_row_quote(tv, rows[idx]), tv.locator(rows[idx], c),
+                expected=fmt_number(expected), found=q.raw,
+                other=[{"quote": n2_row_quote(tv, tr), **tv.locator(tr, c).model_dump()}],
+                data={"power": -k, "total": total.raw},
+            )
+
+
+# ---------------------------------------------------------------------------------------------
+# UNI007 unit-product indicators = total / output
+# ---------------------------------------------------------------------------------------------
+class IntensityParams(BaseModel):
+    rel_tol_pct: float = Field(1.0, description="单位产品指标允许的相对偏差（%），在数值修约区间之外再放宽")
+
+
+def _den_num(unit: str) -> tuple[str, str] | None:
+    parts = _strip_time(unit).split("/")
+    if len(parts) != 2:
+        return None
+    return parts[0], parts[1]
+
+
+@rule(
+    "UNI007",
+    name="单位产品指标 ≠ 总量 ÷ 产量",
+    severity="error",
+    params=IntensityParams,
+    basis=Basis(item_id="checklist-audit-phases", clause="阶段2 预审核：单位产品能耗、水耗、物耗及产排污指标"),
+    sentence="单位产品综合能耗、取水量、电耗、排放量等应等于同一年的总量除以产量（单位换算后，允许 {rel_tol_pct}%）",
+    defects=("UNI_INTENSITY",),
+)
+def check_intensity(run: RuleRun) -> Iterator[Finding]:
+    """## 检查内容
+    对报告给出的单位产品指标（单位产品综合能耗、单位产品新鲜水用量、单位产品电耗、吨产品 COD
+    排放量、万元产值能耗等），在同一年份、同一范围内找到对应的总量（综合能耗、新鲜水用量、用电量、
+    排放量、产值）和产量，换算单位（kgce 与 tce、万件与件、万 m³ 与 m³）后重算 总量 ÷ 产量，
+    按修约区间比较。同年有多种产品时，与任一产品或产品合计相符即通过。
+
+    ## 为什么重要
+    单位产品指标是对照行业清洁生产评价指标体系判定清洁生产水平、设定和考核目标的直接依据；
+    算错会导致等级判定和目标完成情况错误。
+
+    ## 不通过示例
+    2023 年综合能耗 590.3 tce，产量 1180 万件，单位产品综合能耗写为 450.3 kgce/万件（应为 500.3）。
+
+    ## 通过示例
+    单位产品综合能耗写为 500.3 kgce/万件。
+    """
+    p: IntensityParams = run.params
+    for res in _intensity_results(run, p.rel_tol_pct / 100):
+        if res.status != "mismatch":
+            continue
+        f, n, d = res.indicator, res.numerator, res.denominator
+        label = _PAREN.sub("", f.label or f.key.subject)
+        factor = f.quantity.canonical_value / f.quantity.value if f.quantity.value else 1.0
+        shown_expected = res.expected / factor if factor else res.expected
+        yield run.finding(
+            f"单位产品指标计算错误：{f.key.period + '年' if f.key.period.isdigit() else ''}{label} 应为 "
+            f"{_PAREN.sub('', n.label or n.key.subject)} {_qtext(n.quantity)} ÷ 产量 {res.den_text} = {fmt_number(shown_expected)} "
+            f"{f.quantity.unit}，报告为 {_qtext(f.quantity)}",
+            _fact_quote(run, f), f.locator,
+            expected=round(shown_expected, 4), found=f.quantity.value,
+            other=[{"quote": x.quote or x.quantity.raw, **x.locator.model_dump()} for x in (n, d) if x is not None],
+            data={"numerator": n.quantity.raw, "denominator": res.den_text, "unit": f.quantity.unit},
+        )
+
+
+@dataclass
+class IntensityResult:
+    indicator: Any
+    numerator: Any
+    denominator: Any
+    den_text: str
+    expected: float  # canonical
+    status: str  # ok | scale | mismatch
+
+
+def _qtext(q) -> str:
+    """A quantity as written, with its unit when the cell left it to the header."""
+    raw = q.raw or fmt_number(q.value)
+    if q.unit and q.kind == "number" and not any(ch.isalpha() or ch in "³%" for ch in raw):
+        return f"{raw} {q.unit}"
+    return raw
+
+
+def _intensity_results(run: RuleRun, rel: float) -> list[IntensityResult]:
+    def build() -> list[IntensityResult]:
+        return list(_compute_intensities(run, rel))
+
+    return run.ctx.cached(f"intensity_results:{rel}", build)
+
+
+def _compute_intensities(run: RuleRun, rel: float) -> Iterator[IntensityResult]:
+    from reviewer.quantities import iv_div
+
+    fs = _facts(run)
+    productions: dict[tuple[str, str], list] = {}
+    totals: dict[tuple[str, str, str], list] = {}
+    for f in fs:
+        if f.quantity.kind != "number" or f.quantity.comparator:
+            continue
+        if f.key.aspect == "production":
+            productions.setdefault((f.key.period, f.key.scope), []).append(f)
+        elif f.key.aspect in ("consumption", "discharge", "generation", ""):
+            totals.setdefault((f.key.subject, f.key.period, f.key.scope), []).append(f)
+    for f in fs:
+        if f.key.aspect != "intensity" or f.quantity.kind != "number" or f.quantity.comparator:
+            continue
+        nd = _den_num(f.quantity.canonical_unit)
+        if nd is None:
+            continue
+        num_unit, den_unit = nd
+        label = f.label or f.key.subject
+        nums = [t for t in totals.get((f.key.subject, f.key.period, f.key.scope), [])
+                if _strip_time(t.quantity.canonical_unit) == num_unit]
+        if "排放" in label:
+            nums = [t for t in nums if t.key.aspect == "discharge"] or nums
+        elif "产生" in label:
+            nums = [t for t in nums if t.key.aspect == "generation"] or nums
+        dens_all = productions.get((f.key.period, f.key.scope), [])
+        if f.key.subject == "产值" or "产值" in label:
+            dens_all = list(totals.get(("产值", f.key.period, f.key.scope), []))
+        dens = [d for d in dens_all if _strip_time(d.quantity.canonical_unit) == den_unit]
+        if not nums or not dens:
+            continue
+        # candidate denominators: each product, and their sum when several
+        den_cands = [(d.quantity.low, d.quantity.high, d) for d in dens]
+        if len(dens) > 1:
+            den_cands.append((sum(d.quantity.low for d in dens), sum(d.quantity.high for d in dens), None))
+        ok = False
+        first = None
+        for n in nums:
+            for dlo, dhi, d in den_cands:
+                got = iv_div((n.quantity.low, n.quantity.high), (dlo, dhi))
+                if got is None:
+                    continue
+                if iv_overlap(got, (f.quantity.low, f.quantity.high), rel_tol=rel):
+                    ok = True
+                    break
+                if first is None:
+                    first = (n, d, (dlo + dhi) / 2, got)
+            if ok:
+                break
+        if first is None:
+            continue
+        n, d, den_val, got = first
+        den_text = _qtext(d.quantity) if d is not None else f"{fmt_number(den_val)} {den_unit}"
+        expected = n.quantity.canonical_value / den_val
+        if ok:
+            status = "ok"
+        elif scale_power((f.quantity.low, f.quantity.high), got, rel_tol=max(rel, 0.002)) is not None:
+            status = "scale"
+        else:
+            status = "mismatch"
+        yield IntensityResult(f, n, d, den_text, expected, status)
