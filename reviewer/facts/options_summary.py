@@ -17,7 +17,6 @@ from typing import Any
 
 from reviewer.document import Document, Locator
 from reviewer.facts import norm_text
-from reviewer.facts.prose import sentences
 from reviewer.facts.shapes import caption_text, is_of_which, is_repeated_header, table_context, total_kind
 from reviewer.facts.tables import TableView, table_views
 from reviewer.quantities import Quantity, find_quantities, fmt_number, iv, iv_overlap
@@ -87,6 +86,8 @@ def option_totals(doc: Document) -> OptionTotals:
     for view, cat_col, inv, ben in option_tables(doc):
         table_cat = _category(caption_text(view, doc) or table_context(view, doc)[:40])
         sums: dict[tuple[str, str], list[float]] = {}
+        all_sums: dict[str, list[float]] = {}
+        cats_seen: set[str] = set()
         current = table_cat
         for r in view.table.body_rows():
             if is_repeated_header(view, r) or is_of_which(view, r):
@@ -112,13 +113,18 @@ def option_totals(doc: Document) -> OptionTotals:
                     tot.add(cat, aspect, m, where)
                     continue
                 cat = row_cat or current or table_cat or "all"
+                cats_seen.add(cat)
                 acc = sums.setdefault((cat, aspect), [0.0, 0.0])
                 acc[0] += m[0]
                 acc[1] += m[1]
                 if cat != "all":
-                    acc_all = sums.setdefault(("all", aspect), [0.0, 0.0])
+                    acc_all = all_sums.setdefault(aspect, [0.0, 0.0])
                     acc_all[0] += m[0]
                     acc_all[1] += m[1]
+        # a table holding both categories also gives the overall total
+        if {"low", "high"} <= cats_seen:
+            for aspect, v in all_sums.items():
+                sums[("all", aspect)] = v
         where = {"table": view.table.index + 1, "block": view.block.index if view.block else None,
                  "quote": caption_text(view, doc)}
         for (cat, aspect), (lo, hi) in sums.items():
@@ -147,13 +153,43 @@ class OptionTotalCheck:
     other: list[dict[str, Any]]
 
 
+def _full_sentences(text: str):
+    """Sentences ending at 。！？ only: summary sentences chain their categories with '；'."""
+    start = 0
+    for m in re.finditer(r"[。！？!?\n]", text):
+        if m.start() > start:
+            yield start, m.start()
+        start = m.end()
+    if start < len(text):
+        yield start, len(text)
+
+
+def _statement_category(pre: str) -> str:
+    """Category an amount belongs to, from the clauses before it: its own clause names one
+    ('中/高费方案投资345万元'), or the previous clause does and ends with a count
+    ('其中无/低费方案3项，投资9.5万元'); a clause starting with 合计/共/总 is the overall total."""
+    clauses = re.split(r"[，,；;]", pre)
+    own = clauses[-1]
+    c = _category(own)
+    if c:
+        return c
+    if re.match(r"\s*(合计|共计|总计|累计|共|总|全部)", own):
+        return "all"
+    if len(clauses) >= 2:
+        prev = clauses[-2]
+        c = _category(prev)
+        if c and re.search(r"\d+\s*项\s*$", prev):
+            return c
+    return "all"
+
+
 def _statements(doc: Document):
     """(block, sentence offset, sentence, quantity, category, aspect) for amounts in summary sentences."""
     for b in doc.blocks:
         if b.kind != "paragraph" or ("万元" not in b.text and "元" not in b.text):
             continue
         text = b.text
-        for s0, s1 in sentences(text):
+        for s0, s1 in _full_sentences(text):
             sent = text[s0:s1]
             if "方案" not in sent or not _SUMMARY_SENT.search(sent) or _OPTION_ID.search(sent):
                 continue
@@ -172,14 +208,7 @@ def _statements(doc: Document):
                     aspect = "investment"
                 else:
                     continue
-                cats = [(m.start(), "low") for m in _LOW.finditer(pre)] + [(m.start(), "high") for m in _HIGH.finditer(pre)]
-                # a category word in an earlier clause ending with a count ('无/低费方案22项，') belongs there
-                cat = "all"
-                if cats:
-                    pos, c = max(cats)
-                    between = pre[pos:]
-                    if not re.search(r"\d+\s*项\s*[，,、；;]", between) or re.search(r"投资|效益", between[:12]):
-                        cat = c
+                cat = _statement_category(pre)
                 yield b, s0, sent, q, cat, aspect
 
 

@@ -33,6 +33,9 @@ _SCOPE_WORDS = re.compile(r"车间|工段|生产线|产线|工序|审核重点|�
 _ANNUAL_CAPACITY = re.compile(r"设计|规模|产能|生产能力")
 
 
+_FACILITY_AFTER = re.compile(r"(处理站|处理厂|处理设施|处理系统|站|厂|管网|管道|池|泵|收集|治理设施|监测|在线)")
+
+
 @dataclass
 class SubjectHit:
     start: int
@@ -63,6 +66,8 @@ def _subject_hits(text: str, extra: Iterable[str]) -> list[SubjectHit]:
             s, e = m.start(), m.end()
             if any(taken[s:e]):
                 continue
+            if _FACILITY_AFTER.match(low[e:e + 3]):
+                continue  # '污水站', '废水处理设施': a facility, not the substance
             if alias.isascii():
                 before = low[s - 1] if s > 0 else ""
                 after = low[e] if e < len(low) else ""

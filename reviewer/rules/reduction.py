@@ -20,6 +20,7 @@ from reviewer.facts.shapes import (
     is_repeated_header,
     is_total_text,
     loc_data,
+    qtext,
     total_kind,
 )
 from reviewer.facts.tables import TableView, norm, table_views
@@ -108,9 +109,10 @@ def check_reduction(run: RuleRun) -> Iterator[Finding]:
         decimals = max(qb.decimals, qa.decimals, qr.decimals)
         exp_val = qb.canonical_value - qa.canonical_value
         unit = qr.canonical_unit
+        factor = qr.canonical_value / qr.value if qr.value else 1.0
         yield run.finding(
-            f"削减量计算错误：{row.label or row.subject} 实施前 {qb.raw}、实施后 {qa.raw}，"
-            f"削减量应为 {fmt_number(exp_val, decimals)} {unit}，报告为 {qr.raw}",
+            f"削减量计算错误：{row.label or row.subject} 实施前 {qtext(qb)}、实施后 {qtext(qa)}，"
+            f"削减量应为 {fmt_number(exp_val / factor, decimals)} {qr.unit}，报告为 {qtext(qr)}",
             r.quote,
             row.locator(r),
             expected=round(exp_val, 6),

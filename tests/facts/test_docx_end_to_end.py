@@ -79,8 +79,9 @@ def source() -> str:
     return (DATA / "report_plating.md").read_text(encoding="utf-8")
 
 
-def test_clean_docx_has_no_numeric_findings(source, tmp_path):
-    path = md_to_docx(source, tmp_path / "clean.docx")
+@pytest.mark.parametrize("name", ["report_plating.md", "report_dyeing.md"])
+def test_clean_docx_has_no_numeric_findings(name, tmp_path):
+    path = md_to_docx((DATA / name).read_text(encoding="utf-8"), tmp_path / "clean.docx")
     rv = _review(path, tmp_path)
     assert rv.findings == [], [f.message for f in rv.findings]
     assert not rv.rule_errors
@@ -123,3 +124,25 @@ def test_injected_defect_found_in_docx(source, tmp_path, old, new, rule_id):
     hit = next(f for f in rv.findings if f.rule_id == rule_id)
     assert hit.evidence.verified and hit.location.block is not None
     assert hit.expected is not None and hit.found is not None
+
+
+@pytest.mark.parametrize(
+    "old, new, rule_id",
+    [
+        ("| 输出 | 成品布 | 12,520 | 91.4 |", "| 输出 | 成品布 | 11,520 | 91.4 |", "BAL001"),
+        ("平衡率为99.68%", "平衡率为99.86%", "BAL002"),
+        ("| 1,209 | 35.1% |", "| 1,209 | 53.1% |", "BAL004"),
+        ("| 减少量 | 5.5 | 2.6 | 68 |", "| 减少量 | 5.5 | 2.6 | 86 |", "RED001"),
+        ("| 减少比例 | 11.3% | 11.9% | 5.5% |", "| 减少比例 | 11.3% | 13.9% | 5.5% |", "RED002"),
+        ("| 合计 |  | 345.0 | 124.9 |", "| 合计 |  | 354.0 | 124.9 |", "RED003"),
+        ("合计投资354.5万元", "合计投资345.5万元", "RED004"),
+        ("投资9.5万元；中", "投资8.5万元；中", "RED004"),
+        ("| 2023 | 2,820 | 48.6 | 1,236 |", "| 2023 | 2,820 | 46.8 | 1,236 |", "CON001"),
+    ],
+)
+def test_injected_defect_found_in_second_layout(tmp_path, old, new, rule_id):
+    source = (DATA / "report_dyeing.md").read_text(encoding="utf-8")
+    assert old in source
+    path = md_to_docx(source.replace(old, new, 1), tmp_path / f"{rule_id}.docx")
+    rv = _review(path, tmp_path)
+    assert rule_id in [f.rule_id for f in rv.findings], [f.message for f in rv.findings]
