@@ -29,6 +29,7 @@ _COMPARE_BEFORE_YEAR = re.compile(r"(较|比|与|相比|同比|比较|对比|相
 _YEAR_RANGE_BEFORE = re.compile(r"(?:19|20)\d{2}\s*(?:年)?\s*[-－~～至到—–]\s*$")
 _APPROX_BEFORE = re.compile(r"(约|近|超过|不足|不到|逾|达到约|大约|以上|不低于|不高于|小于|大于|低于|高于)\s*$")
 _APPROX_AFTER = re.compile(r"^\s*(左右|以上|以下|余|多|上下|以内)")
+_PART_YEAR = re.compile(r"\s*(上半年|下半年|[一二三四1-4]季度|第[一二三四1-4]季度|\d{1,2}\s*[-－~～至到]\s*\d{1,2}\s*月|\d{1,2}\s*月|前\d|1-|1～)")
 _SCOPE_WORDS = re.compile(r"车间|工段|生产线|产线|工序|审核重点|单元|设备|方案|项目|措施|该|每")
 _ANNUAL_CAPACITY = re.compile(r"设计|规模|产能|生产能力")
 
@@ -101,8 +102,11 @@ def _years_before(text: str, start: int, end: int) -> list[tuple[int, str]]:
         pre = text[max(start, m.start() - 6): m.start()]
         if _COMPARE_BEFORE_YEAR.search(pre) or _YEAR_RANGE_BEFORE.search(pre):
             continue
-        after = text[m.end(): m.end() + 3]
+        after = text[m.end(): m.end() + 6]
         if re.match(r"\s*(以来|起|开始|底|末|前|后|[-－~～至到])", after):
+            continue
+        if _PART_YEAR.match(after):
+            out.append((m.start(), "partial"))  # '2023年上半年', '2023年5月': not an annual figure
             continue
         out.append((m.start(), m.group(1)))
     return out
@@ -188,6 +192,8 @@ def _sentence_facts(doc: Document, block_index: int, sent: str, offset: int, qs:
     m = re.search(r"分别(为|是|达|达到)?", sent)
     if m:
         years = [y for _, y in _years_before(sent, 0, m.start())]
+        if "partial" in years:
+            return out
         after = [q for q in qs if q.span and q.span[0] >= m.end()]
         subj = [h for h in hits if h.end <= m.start()]
         if len(years) >= 2 and len(after) == len(years) and len(subj) == 1:
@@ -236,12 +242,14 @@ def _sentence_facts(doc: Document, block_index: int, sent: str, offset: int, qs:
             continue
         years = _years_before(sent, 0, qs0)
         distinct = {y for _, y in years}
+        if "partial" in distinct:
+            continue
         if len(distinct) > 1:
-            # the year nearest before the number, if it is in the number's own clause
-            ystart, y = years[-1]
-            if ystart < clause_start:
+            # the year of the number's own clause, when that clause names exactly one
+            in_clause = {y for ystart, y in years if ystart >= clause_start}
+            if len(in_clause) != 1:
                 continue
-            period = y
+            period = in_clause.pop()
         elif distinct:
             period = distinct.pop()
         else:
