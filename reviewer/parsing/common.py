@@ -121,6 +121,17 @@ def number_kind(number: str | None) -> str | None:
     return None
 
 
+def heading_kind(number: str | None, text: str | None = None) -> str | None:
+    """``number_kind`` refined by how the number is written in the text: '1、' and '1．' are
+    list-style numbers ('arabic'), distinct from a bare '1 总论' ('dec1')."""
+    kind = number_kind(number)
+    if kind == "dec1" and number and text:
+        t = text.strip()
+        if t.startswith(number) and t[len(number):].lstrip()[:1] in ("、", "．", "."):
+            return "arabic"
+    return kind
+
+
 def split_heading_number_ext(text: str) -> tuple[str | None, str]:
     """Like ``split_heading_number`` but also knows 1. / （1） / 1） / ① / A、."""
     number, title, _ = split_heading_number(text)
@@ -154,7 +165,7 @@ def heading_candidate(text: str, emphasized: bool, max_len: int = 40) -> tuple[s
     if not t or len(t) > max_len or t.endswith(SENTENCE_END) or is_toc_line(t):
         return None
     number, title = split_heading_number_ext(t)
-    kind = number_kind(number)
+    kind = heading_kind(number, t)
     if not number or not kind or not title:
         return None
     if _TITLE_BAD_START.match(title) or "。" in title or title.count("，") + title.count(",") > 1:
@@ -190,7 +201,7 @@ def resolve_heading_levels(blocks: list[Block], explicit: set[int]) -> None:
     for pos, b in enumerate(blocks):
         if b.kind != "heading":
             continue
-        kind = number_kind(b.number)
+        kind = heading_kind(b.number, b.text)
         if pos in explicit:
             level = b.level or 1
             if level == 1:
@@ -220,3 +231,28 @@ def resolve_heading_levels(blocks: list[Block], explicit: set[int]) -> None:
             stack.pop()
         stack.append((kind, level))
         b.level = level
+
+
+# Chapter titles reports write without a number (前言, 结论 …); with emphasis they are headings.
+UNNUMBERED_CHAPTERS = {
+    "前言", "序言", "概述", "总论", "总则", "摘要", "结论", "结论与建议", "结论和建议", "审核结论", "建议",
+    "附件", "附录", "附图", "附表", "参考文献", "编制说明", "企业概况", "审核总结",
+}
+_DATE_LINE = re.compile(r"^[〇零一二三四五六七八九十\d]{2,4}\s*年(\s*[〇零一二三四五六七八九十\d]{1,2}\s*月)?")
+
+
+def unnumbered_heading(text: str, size_ratio: float, emphasized: bool) -> bool:
+    """A heading without a number: a known chapter word (前言, 结论, 附件 …) set off by
+    emphasis, or a short line in clearly larger type (a cover or chapter title). Dates,
+    labelled lines ('编制单位：…'), captions and sentences are not headings."""
+    t = text.strip()
+    compact = re.sub(r"\s+", "", t)
+    if not compact or t.endswith(SENTENCE_END) or is_toc_line(t):
+        return False
+    if compact in UNNUMBERED_CHAPTERS:
+        return emphasized or size_ratio >= 1.1
+    if size_ratio < 1.25 or len(compact) > 25 or "：" in t or ":" in t or _DATE_LINE.match(compact):
+        return False
+    from reviewer.parsing.tables import is_caption
+
+    return not is_caption(t) and not re.fullmatch(r"[\d.\s%]+", compact)

@@ -29,6 +29,7 @@ from reviewer.parsing.common import (
     is_toc_line,
     resolve_heading_levels,
     split_heading_number_ext,
+    unnumbered_heading,
 )
 from reviewer.parsing.hidden import TINY_FONT_PT, SpanCollector, is_white_hex, norm_hex_color, shift_spans
 from reviewer.parsing.tables import attach_captions, detect_header_rows
@@ -852,6 +853,8 @@ class DocxParser:
                 else:
                     number, title = cnum, ctitle
                 level = 1  # refined by resolve_heading_levels
+            elif not number and unnumbered_heading(stripped, pt.max_size / max(self.body_size, 1), emphasized):
+                level, explicit, title = 1, True, stripped
         kind = "heading" if level is not None else "paragraph"
         block = Block(
             index=0,

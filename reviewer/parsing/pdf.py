@@ -25,14 +25,14 @@ from reviewer.document import Block, Document, FileMetadata, HiddenSpan, Table
 from reviewer.errors import BadInputError, ReviewerError
 from reviewer.parsing import limits as lim
 from reviewer.parsing.common import (
-    SENTENCE_END,
     finalize,
     heading_candidate,
     is_toc_line,
     resolve_heading_levels,
+    unnumbered_heading,
 )
 from reviewer.parsing.hidden import TINY_FONT_PT, escape_invisible, pdf_color_is_white, zero_width_spans
-from reviewer.parsing.tables import CONTINUED_RE, attach_captions, detect_header_rows, is_caption
+from reviewer.parsing.tables import CONTINUED_RE, attach_captions, detect_header_rows
 from reviewer.settings import Settings
 
 # Bands at the top and bottom of a page where running headers/footers live (share of height).
@@ -572,8 +572,7 @@ class PdfParser:
             number, title, _kind = cand
             return _Para(kind="heading", text=text, page=ln.page, page_end=ln.page, hidden=ln.hidden,
                          source=ln.source, number=number, title=title, level=1)
-        if (ln.size >= self.body_size * 1.25 and len(text) <= 25 and not text.endswith(SENTENCE_END)
-                and "：" not in text and ":" not in text and not is_toc_line(text) and not is_caption(text)):
+        if unnumbered_heading(text, ln.size / max(self.body_size, 1.0), emph and ln.size >= self.body_size * 0.95):
             return _Para(kind="heading", text=text, page=ln.page, page_end=ln.page, hidden=ln.hidden,
                          source=ln.source, title=text, level=1, explicit=True)
         return None

@@ -362,3 +362,62 @@ def test_deleted_revisions_and_field_codes_not_in_text(tmp_path, settings):
     d.save(path)
     doc = parse(path, settings)
     assert doc.blocks[0].text == "综合能耗为 5120.6 tce。"
+
+
+def test_unnumbered_headings_cover_and_dates(tmp_path, settings):
+    d = b.new_docx()
+    cover = d.add_paragraph()
+    cover.add_run("某某化工有限公司清洁生产审核报告").font.size = Pt(22)
+    date = d.add_paragraph()
+    date.add_run("二〇二五年六月").font.size = Pt(16)
+    org = d.add_paragraph()
+    org.add_run("编制单位：某某环保咨询有限公司").font.size = Pt(16)
+    pre = d.add_paragraph()
+    pre.add_run("前  言").bold = True
+    d.add_paragraph("前言正文。")
+    plain = d.add_paragraph("结论")  # no emphasis: stays a paragraph
+    assert plain
+    path = tmp_path / "cover.docx"
+    d.save(path)
+    doc = parse(path, settings)
+    kinds = {bl.text: bl.kind for bl in doc.blocks}
+    assert kinds["某某化工有限公司清洁生产审核报告"] == "heading"
+    assert kinds["二〇二五年六月"] == "paragraph"
+    assert kinds["编制单位：某某环保咨询有限公司"] == "paragraph"
+    assert kinds["前  言"] == "heading"
+    assert kinds["结论"] == "paragraph"
+
+
+def test_caption_after_table_and_unit_title_row(tmp_path, settings):
+    d = b.new_docx()
+    t = d.add_table(rows=4, cols=3)
+    vals = [["单位：万kWh", "", ""], ["年份", "用电量", "其中生产用电"], ["2022年", "1250.5", "1100.2"],
+            ["2023年", "1302.8", "1150.0"]]
+    for r, row in enumerate(vals):
+        for c, v in enumerate(row):
+            if v:
+                t.cell(r, c).text = v
+    t.cell(0, 0).merge(t.cell(0, 2))
+    d.add_paragraph("表 2-5  近两年用电情况")  # caption below the table (figure-style placement)
+    d.add_paragraph("用电量逐年上升。")
+    path = tmp_path / "caption_after.docx"
+    d.save(path)
+    doc = parse(path, settings)
+    tbl = doc.tables[0]
+    assert tbl.caption == "表 2-5  近两年用电情况"
+    assert tbl.header_rows == 2  # the full-width unit row and the label row
+    assert tbl.column_units == {1: "万kWh", 2: "万kWh"}
+    assert tbl.header_text(1) == "单位：万kWh/用电量"
+
+
+def test_unit_in_caption(tmp_path, settings):
+    d = b.new_docx()
+    d.add_paragraph("表4-3 无/低费方案实施效果（单位：万元）")
+    t = d.add_table(rows=3, cols=3)
+    for r, row in enumerate([["方案", "投资", "经济效益"], ["W1", "0.5", "2.1"], ["W2", "1.2", "3.4"]]):
+        for c, v in enumerate(row):
+            t.cell(r, c).text = v
+    path = tmp_path / "caption_unit.docx"
+    d.save(path)
+    doc = parse(path, settings)
+    assert doc.tables[0].column_units == {1: "万元", 2: "万元"}
