@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterator
 
 from pydantic import BaseModel, Field
 
 from reviewer.facts import Fact, FactSet, extract_facts
+from reviewer.facts.scale import scale_power
 from reviewer.facts.shapes import loc_data, other_place, qtext
 from reviewer.findings import Basis, Finding
 from reviewer.quantities import iv, iv_overlap
@@ -24,7 +24,7 @@ class ConsistencyParams(BaseModel):
     )
     include_prose: bool = Field(True, description="也比较正文句子中的数值（主语、年份明确时）")
     skip_scale_slips: bool = Field(
-        True, description="两处数值恰差 10、100、1000、10⁴ 倍时不报告（属数量级错误，由 UNI 规则报告）"
+        True, description="两处数值恰差 10³ 或 10⁴ 倍时不报告（属数量级错误，由 UNI 规则报告）"
     )
     aspects: list[str] = Field(
         default_factory=lambda: ["consumption", "production", "capacity", "generation", "discharge",
@@ -45,12 +45,9 @@ def _clusters(facts: list[Fact]) -> list[list[Fact]]:
     return out
 
 
-def _scale_slip(a: float, b: float) -> bool:
-    if a == 0 or b == 0:
-        return False
-    r = abs(math.log10(abs(a) / abs(b)))
-    k = round(r)
-    return k >= 1 and abs(r - k) < 0.005
+def _scale_slip(a: Fact, b: Fact) -> bool:
+    """10³/10⁴ apart (万 vs 1, t vs kg): a scale slip, which UNI reports."""
+    return scale_power(a.quantity, b.quantity) is not None
 
 
 def _place(f: Fact) -> str:
@@ -131,7 +128,7 @@ def check_consistency(run: RuleRun) -> Iterator[Finding]:
             b = min(c, key=lambda f: f.locator.block or 0)
             if a.locator.block == b.locator.block:
                 continue
-            if p.skip_scale_slips and _scale_slip(a.quantity.canonical_value, b.quantity.canonical_value):
+            if p.skip_scale_slips and _scale_slip(a, b):
                 continue
             # report at the minority place (or the later one when both are single)
             here, there = (b, a) if len(c) < len(ref) or (b.locator.block or 0) > (a.locator.block or 0) else (a, b)

@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 from reviewer.facts.comparison import ComparisonRow, comparisons, prose_changes
 from reviewer.facts.loads import load_checks
 from reviewer.facts.options_summary import option_total_checks
+from reviewer.facts.scale import sum_explained_by_slip
 from reviewer.facts.shapes import (
     EMPTY_CELL_TEXTS,
     additive_column,
@@ -274,7 +275,7 @@ def _check_column(run: RuleRun, view: TableView, col: int) -> Iterator[Finding]:
         candidates_ok = not broken and len(items) >= min_items and len(units | {q.canonical_unit}) == 1
         if candidates_ok:
             cands = _sum_candidates([block], all_items, subtotals)
-            if not any(iv_overlap(c, iv(q)) for c in cands):
+            if not any(iv_overlap(c, iv(q)) for c in cands) and sum_explained_by_slip(items, q) is None:
                 rows = block_rows if items is block else [x.locator.row for x in items if x.locator]
                 yield _sum_finding(run, view, r, col, q, items, [x for x in rows if x is not None])
         if kind == "subtotal":
@@ -288,7 +289,7 @@ def _check_column(run: RuleRun, view: TableView, col: int) -> Iterator[Finding]:
     for r, q in pending_leading[:1]:
         if broken or len(all_items) < min_items or len(units | {q.canonical_unit}) != 1:
             continue
-        if not iv_overlap(iv_sum([iv(x) for x in all_items]), iv(q)):
+        if not iv_overlap(iv_sum([iv(x) for x in all_items]), iv(q)) and sum_explained_by_slip(all_items, q) is None:
             rows = [x.locator.row for x in all_items if x.locator is not None]
             yield _sum_finding(run, view, r, col, q, all_items, [x for x in rows if x is not None])
 
@@ -345,7 +346,7 @@ def _check_total_columns(run: RuleRun, view: TableView) -> Iterator[Finding]:
                 items.append(x)
             if broken or len(items) < run.params.min_items:
                 continue
-            if not iv_overlap(iv_sum([iv(x) for x in items]), iv(q)):
+            if not iv_overlap(iv_sum([iv(x) for x in items]), iv(q)) and sum_explained_by_slip(items, q) is None:
                 yield _sum_finding(run, view, r, tc, q, items, [r])
 
 
