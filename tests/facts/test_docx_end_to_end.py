@@ -146,3 +146,57 @@ def test_injected_defect_found_in_second_layout(tmp_path, old, new, rule_id):
     path = md_to_docx(source.replace(old, new, 1), tmp_path / f"{rule_id}.docx")
     rv = _review(path, tmp_path)
     assert rule_id in [f.rule_id for f in rv.findings], [f.message for f in rv.findings]
+
+
+# ---------------------------------------------------------------------------------------------
+# the same through the PDF parser (reportlab text PDF with real table grids)
+# ---------------------------------------------------------------------------------------------
+def md_to_pdf(md: str, path: Path) -> Path:
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    body = ParagraphStyle("body", fontName="STSong-Light", fontSize=10.5, leading=16, wordWrap="CJK")
+    heads = {n: ParagraphStyle(f"h{n}", fontName="STSong-Light", fontSize=18 - 2 * n, leading=24 - 2 * n,
+                               spaceBefore=8, spaceAfter=6) for n in range(1, 5)}
+    story = []
+    lines = md.splitlines()
+    i = 0
+    while i < len(lines):
+        line = lines[i].strip()
+        if line.startswith("|"):
+            rows = []
+            while i < len(lines) and lines[i].strip().startswith("|"):
+                cells = [c.strip() for c in lines[i].strip().strip("|").split("|")]
+                if not all(re.fullmatch(r":?-{2,}:?", c) for c in cells):
+                    rows.append([Paragraph(c, body) for c in cells])
+                i += 1
+            t = Table(rows, repeatRows=1)
+            t.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+                                   ("FONTNAME", (0, 0), (-1, -1), "STSong-Light")]))
+            story += [t, Spacer(1, 6)]
+            continue
+        if line == "<!-- page -->":
+            story.append(PageBreak())
+        elif line.startswith("#"):
+            level = min(4, len(line) - len(line.lstrip("#")))
+            story.append(Paragraph(line.lstrip("#").strip(), heads[level]))
+        elif line:
+            story.append(Paragraph(line, body))
+        i += 1
+    SimpleDocTemplate(str(path), pagesize=A4).build(story)
+    return path
+
+
+def test_clean_pdf_has_no_numeric_findings_and_defect_is_found(tmp_path):
+    source = (DATA / "report_plating.md").read_text(encoding="utf-8")
+    rv = _review(md_to_pdf(source, tmp_path / "clean.pdf"), tmp_path)
+    assert rv.findings == [], [f.message for f in rv.findings]
+    bad = source.replace("| 合计 |  |  | 85.5 | 32.2 |", "| 合计 |  |  | 88.5 | 32.2 |", 1)
+    rv = _review(md_to_pdf(bad, tmp_path / "bad.pdf"), tmp_path)
+    hits = [f for f in rv.findings if f.rule_id == "RED003"]
+    assert hits and hits[0].location.page is not None and hits[0].location.table is not None
