@@ -228,12 +228,20 @@ def facts(doc: Document) -> list[Fact]:
             if ref.quantity.canonical_unit.startswith("mg/"):
                 aspect = "concentration"
             loc: Locator = ref.locator
-            out.append(Fact(
-                key=FactKey(subject=row.subject, aspect=aspect, period=period, scope=scope,
-                            basis=basis_of(ref.quantity)),
-                quantity=ref.quantity, locator=loc, section=section, chapter=chapter, source="table",
-                origin="comparison", label=row.label, quote=ref.quote, confidence=0.8,
-            ))
+            periods = [period]
+            # '实施前（2023年）': the before value is also that year's figure
+            if role == "before" and ref.row is not None and ref.col is not None and row.view is not None:
+                header = row.view.headers[ref.col] + " " + " ".join(row.view.row_labels(ref.row)[:1])
+                years = set(re.findall(r"((?:19|20)\d{2})\s*年", norm_text(header)))
+                if len(years) == 1:
+                    periods.append(years.pop())
+            for per in periods:
+                out.append(Fact(
+                    key=FactKey(subject=row.subject, aspect=aspect, period=per, scope=scope,
+                                basis=basis_of(ref.quantity)),
+                    quantity=ref.quantity, locator=loc, section=section, chapter=chapter, source="table",
+                    origin="comparison", label=row.label, quote=ref.quote, confidence=0.8,
+                ))
     return out
 
 
