@@ -23,6 +23,11 @@ class ReviewOptions(BaseModel):
     select: list[str] = Field(default_factory=list, description="rule ids/prefixes to run (empty = settings)")
     ignore: list[str] = Field(default_factory=list, description="rule ids/prefixes to skip")
     use_llm: bool = Field(True, description="run LLM judgement checks when a model is configured")
+    record_fingerprint: bool = Field(
+        False,
+        description="record the report in the copy-detection store after the review (batch mode and the app turn"
+        " it on; settings.copy_detection.enabled switches copy detection off altogether)",
+    )
 
 
 class DocumentSummary(BaseModel):
@@ -81,6 +86,8 @@ def review_document(
     if progress:
         progress("rules", 0.0)
     result = run_rules(ctx, rules, settings.rules.params)
+    if options.record_fingerprint:
+        _record_fingerprint(ctx, settings, result.errors)
     shown, dropped = verify_findings(doc, result.findings)
     shown = sort_findings(_dedupe(shown))
     basis_warnings = _fill_bases(shown, settings)
@@ -161,6 +168,30 @@ def _fill_bases(findings: list[Finding], settings: Settings) -> list[str]:
     from reviewer.knowledge.basis import fill_bases
 
     return fill_bases(findings, settings.paths.knowledge_dir)
+
+
+def remember_for_copy_detection(path: str | Path, settings: Settings | None = None) -> int:
+    """Parse ``path`` and record its fingerprint in the copy-detection store, without reviewing it
+    (seeding the store with earlier reports). Returns the store's row id."""
+    from reviewer.copydetect import remember
+    from reviewer.parsing import parse
+
+    settings = settings or load_settings()
+    return remember(parse(path, settings), settings)
+
+
+def _record_fingerprint(ctx: ReviewContext, settings: Settings, errors: dict[str, str]) -> None:
+    """Remember this report for later copy checks; a store problem never fails the review."""
+    if not settings.copy_detection.enabled:
+        return
+    try:
+        from reviewer.copydetect import fingerprint, remember
+
+        ident = ctx.cached("identity", lambda: _identity(ctx))
+        fp = ctx.cached("copy_fingerprint", lambda: fingerprint(ctx.doc, settings, ident))
+        remember(ctx.doc, settings, fp=fp)
+    except Exception as exc:  # noqa: BLE001 - reported with the review, not raised
+        errors["copy_store"] = f"{type(exc).__name__}: {exc}"
 
 
 def _dedupe(findings: list[Finding]) -> list[Finding]:

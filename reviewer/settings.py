@@ -140,8 +140,31 @@ class CopySettings(BaseModel):
     shingle_chars: int = Field(8, description="Character n-gram size for MinHash shingles.")
     num_perm: int = Field(128, description="MinHash permutations.")
     lsh_threshold: float = Field(0.5, description="LSH Jaccard threshold for candidate pairs.")
-    report_similarity: float = Field(0.6, description="Whole-report Jaccard above which reports are near-duplicates.")
+    report_similarity: float = Field(0.5, description="Whole-report Jaccard above which reports are near-duplicates.")
     chapter_containment: float = Field(0.7, description="Chapter containment above which a chapter counts as copied.")
+    data_similarity: float = Field(
+        0.4,
+        description="Jaccard/containment over shingles with digits that a match must also reach (template prose"
+        " is shared by independent reports, their figures are not).",
+    )
+    near_verbatim: float = Field(
+        0.9, description="Prose Jaccard/containment at which a match counts even without shared figures."
+    )
+    min_chapter_data: int = Field(
+        20, description="Shingles with digits a chapter needs before its figures can confirm a chapter copy."
+    )
+    enabled: bool = Field(True, description="Compare reviewed reports with the fingerprint store (rule BPL004).")
+    store_path: str = Field("", description="Fingerprint database file; empty = data_dir/fingerprints.sqlite.")
+    min_chapter_chars: int = Field(
+        150, description="Chapters with fewer distinct shingles (≈ characters) are not judged on their own."
+    )
+    min_passage_chars: int = Field(30, description="Shortest passage (in shingles) shown as a matched passage.")
+    max_verify: int = Field(8, description="Most candidate reports verified exactly per check.")
+    common_anomaly_reports: int = Field(
+        3, description="An anomaly (numeric row, long number, author) held by this many enterprises is template."
+    )
+    min_shared_rows: int = Field(3, description="Identical numeric table rows that alone make a 'copied data' match.")
+    min_shared_numbers: int = Field(6, description="Identical long numbers that alone make a 'copied data' match.")
 
 
 class AppSettings(BaseModel):
