@@ -346,6 +346,10 @@ def check_standard_coefficient(run: RuleRun) -> Iterator[Finding]:
         lo = value * (q.low / q.canonical_value) if q.canonical_value else value
         hi = value * (q.high / q.canonical_value) if q.canonical_value else value
         if c.carrier == "电力":
+            is_calorific = abs(value - ELECTRICITY_CALORIFIC) / ELECTRICITY_CALORIFIC <= 0.02
+            is_equivalent = p.electricity_equivalent_min <= value <= p.electricity_equivalent_max
+            if (c.basis == "等价值" and is_calorific) or (c.basis == "当量值" and is_equivalent):
+                continue  # a value of the other basis: UNI003 reports the contradiction
             if c.basis == "等价值":
                 ref = (p.electricity_equivalent_min, p.electricity_equivalent_max)
                 ref_text = f"等价值合理范围 {ref[0]}～{ref[1]} kgce/kWh"
