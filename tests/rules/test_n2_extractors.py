@@ -1,0 +1,219 @@
+"""Energy, option/evaluation and target extractors on table layouts that differ from the rule
+fixtures: transposed tables, bare coefficients, 万tce columns, 当量值/等价值 columns side by
+side, options as rows, units inside cells, rates instead of values, 是/否 statuses."""
+
+from __future__ import annotations
+
+import pytest
+
+from reviewer.facts.energy import carrier_of, extract_energy
+from reviewer.facts.options import extract_evaluations, extract_options
+from reviewer.facts.targets import extract_targets
+from reviewer.parsing.markdown import parse_markdown_text
+from reviewer.rules.base import ReviewContext, run_rules, select_rules
+
+
+def _doc(md: str):
+    return parse_markdown_text(md, "t.md")
+
+
+def _run(md: str, select: str):
+    doc = _doc(md)
+    res = run_rules(ReviewContext(doc), select_rules([select]))
+    assert not res.errors, res.errors
+    return res.findings
+
+
+@pytest.mark.parametrize(
+    "label,carrier",
+    [("外购电力(万kWh)", "电力"), ("电", "电力"), ("电镀液", None), ("管道天然气", "天然气"), ("0#柴油", "柴油"),
+     ("蒸汽（0.8MPa）", "蒸汽"), ("新鲜水", "新水"), ("原煤", "原煤"), ("水", "新水"), ("电镀线", None)],
+)
+def test_carrier_names(label, carrier):
+    assert carrier_of(label) == carrier
+
+
+TRANSPOSED = """
+表2-4 能源消耗及折标
+
+| 项目 | 电力(万kWh) | 天然气(万m³) | 柴油(t) | 合计 |
+|---|---|---|---|---|
+| 实物量 | 356.8 | 12.5 | 20.3 | |
+| 折标系数 | 1.229 | 12.143 | 1.4571 | |
+| 折标准煤(tce) | 438.51 | 151.79 | 29.58 | 619.88 |
+"""
+
+
+def test_transposed_energy_table_reads_each_carrier():
+    facts = extract_energy(_doc(TRANSPOSED))
+    rows = {r.carrier: r for t in facts.tables for r in t.rows if r.carrier}
+    assert set(rows) == {"电力", "天然气", "柴油"}
+    assert rows["电力"].amount.canonical_value == pytest.approx(3_568_000)
+    assert rows["柴油"].tce.canonical_value == pytest.approx(29.58)
+    assert not _run(TRANSPOSED, "UNI001")
+
+
+def test_transposed_energy_table_wrong_cell_is_found():
+    findings = _run(TRANSPOSED.replace("| 29.58 |", "| 35.58 |"), "UNI001")
+    assert [f.location.col for f in findings] == [4]
+
+
+BARE = """
+| 能源 | 单位 | 年消耗量 | 折算系数 | 折标煤量(万tce) |
+|---|---|---|---|---|
+| 电力 | 万kWh | 356.8 | 0.1229 | 0.0439 |
+| 原煤 | t | 1200 | 0.7143 | 0.0857 |
+"""
+
+
+def test_bare_coefficients_and_wan_tce_column():
+    assert not _run(BARE, "UNI001")
+    bad = BARE.replace("| 0.0857 |", "| 0.0957 |")
+    findings = _run(bad, "UNI001")
+    assert len(findings) == 1 and findings[0].location.row == 3
+
+
+BOTH_BASES = """
+本表电力分别按当量值和等价值折算。
+
+| 能源 | 单位 | 实物量 | 折标准煤(当量值,tce) | 折标准煤(等价值,tce) |
+|---|---|---|---|---|
+| 电力 | 万kWh | 356.8 | 438.5 | 1081.1 |
+| 天然气 | 万m³ | 12.5 | 151.8 | 151.8 |
+"""
+
+
+def test_calorific_and_equivalent_columns_side_by_side():
+    facts = extract_energy(_doc(BOTH_BASES))
+    bases = {(r.carrier, r.basis) for t in facts.tables for r in t.rows}
+    assert ("电力", "当量值") in bases and ("电力", "等价值") in bases
+    assert not _run(BOTH_BASES, "UNI001")
+    assert not _run(BOTH_BASES, "UNI003")
+
+
+OPTIONS_AS_ROWS = """
+表5-5 中/高费方案经济评价
+
+| 方案 | 投资(万元) | 年净现金流量(万元/a) | 贴现率(%) | 寿命(年) | 投资回收期(年) | NPV(万元) | IRR(%) | 结论 |
+|---|---|---|---|---|---|---|---|---|
+| F8 自动化改造 | 150 | 32.5 | 5 | 10 | 4.6 | 100.96 | 17.3 | 可行 |
+| F9 逆流漂洗 | 80 | 10.5 | 5 | 10 | 7.6 | 1.08 | 5.3 | 可行 |
+"""
+
+
+def test_evaluation_with_options_as_rows():
+    evs = extract_evaluations(_doc(OPTIONS_AS_ROWS))
+    assert [e.option for e in evs] == ["F8 自动化改造", "F9 逆流漂洗"]
+    f8 = evs[0]
+    assert f8.discount_rate.quantity.value == 5 and f8.life.quantity.value == 10
+    assert f8.verdict is not None and f8.verdict.feasible
+    for rid in ("ECO001", "ECO002", "ECO003", "ECO004"):
+        assert not _run(OPTIONS_AS_ROWS, rid), rid
+    bad = OPTIONS_AS_ROWS.replace("| 100.96 | 17.3 |", "| 100.96 | 27.3 |")
+    assert [f.location.row for f in _run(bad, "ECO003")] == [2]
+
+
+def test_units_in_cells_and_yuan():
+    md = """
+| 指标 | F1 |
+|---|---|
+| 总投资 | 1,500,000元 |
+| 年净现金流量 | 32.5万元 |
+| 投资回收期 | 4.6年 |
+| 净现值 | 100.96万元 |
+"""
+    evs = extract_evaluations(_doc(md))
+    assert evs and evs[0].investment.quantity.canonical_value == pytest.approx(150)
+    assert not _run(md, "ECO001")
+
+
+PROSE_EVAL = """
+# 5.4 方案F8经济评估
+
+该方案总投资为150万元，年运行费用节省40万元，年净现金流量为32.5万元，投资偿还期为3.2年，小于设备使用寿命10年。
+"""
+
+
+def test_prose_payback_checked_against_investment_and_cash_flow():
+    findings = _run(PROSE_EVAL, "ECO001")
+    assert len(findings) == 1 and "4.62" in findings[0].message
+
+
+def test_prose_payback_months():
+    ok = PROSE_EVAL.replace("投资偿还期为3.2年", "投资偿还期为55个月")
+    assert not _run(ok, "ECO001")
+
+
+RATES = """
+# 6.3 目标完成情况
+
+| 指标名称 | 单位 | 基准值 | 目标削减率 | 实际值 | 实际削减率 | 是否完成 |
+|---|---|---|---|---|---|---|
+| COD排放量 | t/a | 12.6 | 10% | 11.6 | 7.9% | 是 |
+| 新鲜水用量 | 万m³/a | 5.56 | 8% | 5.02 | 9.7% | 是 |
+"""
+
+
+def test_rate_targets_and_yes_no_status():
+    recs = extract_targets(_doc(RATES))
+    assert [r.claimed_met for r in recs] == [True, True]
+    assert recs[0].target_rate.value == 10 and recs[0].achieved_rate.value == pytest.approx(7.9)
+    findings = _run(RATES, "TGT002")
+    assert [f.location.row for f in findings] == [2]
+
+
+def test_higher_is_better_targets():
+    md = """
+| 指标 | 单位 | 审核前 | 目标值 | 审核后 | 完成情况 |
+|---|---|---|---|---|---|
+| 水重复利用率 | % | 65 | 75 | 72.5 | 已达到 |
+| 镀件合格率 | % | 96.2 | 98 | 98.4 | 已达到 |
+"""
+    findings = _run(md, "TGT002")
+    assert [f.location.row for f in findings] == [2]
+
+
+def test_not_claimed_means_no_finding_but_overall_claim_does():
+    md = """
+| 指标 | 单位 | 审核前 | 目标值 | 审核后 |
+|---|---|---|---|---|
+| 单位产品综合能耗 | tce/t | 0.95 | ≤0.85 | 0.91 |
+"""
+    assert not _run(md, "TGT002")
+    claimed = md + "\n本轮审核设定的清洁生产目标已全部完成。\n"
+    findings = _run(claimed, "TGT002")
+    assert len(findings) == 1 and findings[0].location.table is None
+
+
+def test_option_list_with_section_rows():
+    md = """
+表4-2 方案汇总
+
+| 编号 | 方案名称 | 投资(万元) | 经济效益(万元/a) |
+|---|---|---|---|
+| 无/低费方案 | 无/低费方案 | 无/低费方案 | 无/低费方案 |
+| F1 | 加强管理 | 0.5 | 2.0 |
+| 中/高费方案 | 中/高费方案 | 中/高费方案 | 中/高费方案 |
+| F8 | 电镀线自动化改造 | 150 | 40 |
+| 合计 | | 150.5 | 42.0 |
+"""
+    opts = extract_options(_doc(md))
+    assert [(o.id, o.category) for o in opts] == [("F1", "无/低费"), ("F8", "中/高费")]
+    assert opts[1].investment.quantity.canonical_value == 150
+
+
+def test_option_saving_larger_than_plant_total_in_options_table():
+    md = """
+| 项目 | 单位 | 2021年 | 2022年 | 2023年 |
+|---|---|---|---|---|
+| 新鲜水用量 | m³ | 52300 | 54100 | 55600 |
+
+表4-2 方案汇总
+
+| 编号 | 方案名称 | 节水量(m³/a) | 经济效益(万元/a) |
+|---|---|---|---|
+| F9 | 逆流漂洗 | 80000 | 12 |
+| F10 | 中水回用 | 6000 | 3 |
+"""
+    findings = _run(md, "TGT003")
+    assert len(findings) == 1 and findings[0].location.row == 2
