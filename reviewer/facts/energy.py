@@ -257,9 +257,9 @@ class EnergyRow(BaseModel):
     tce: Quantity | None = Field(None, description="standard coal as stated")
     is_total: bool = False
     basis: str | None = Field(None, description="当量值/等价值 of this standard-coal column, if its header says")
-    table: int
+    table: int | None = Field(None, description="table of the standard-coal number (None for prose)")
     block: int | None
-    row: int
+    row: int | None = None
     amount_col: int | None = None
     coef_col: int | None = None
     tce_col: int | None = None
@@ -314,6 +314,22 @@ _COEF_H = re.compile(r"系数|折算率|折标率|热值折算")
 _TCE_H = re.compile(r"折标|标煤|标准煤|tce|kgce|当量值|等价值|综合能耗")
 _AMOUNT_H = re.compile(r"实物量|消耗量|消费量|用量|耗量|数量|使用量|购入量|年耗|年用|消耗|实物")
 _UNIT_WORD = re.compile(r"单位")
+
+
+_HEADER_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+
+
+def header_years(tv: TableView) -> dict[int, int]:
+    """{col: year} for headers that are a year ('2023年') or carry one ('2021年实物量',
+    '2021年/折标煤（tce）'); the TableView only knows headers that are nothing but a year."""
+    out = dict(tv.year_cols)
+    for c, h in enumerate(tv.headers):
+        if c in out:
+            continue
+        years = {int(m.group(1)) for m in _HEADER_YEAR.finditer(norm(h))}
+        if len(years) == 1:
+            out[c] = years.pop()
+    return out
 
 
 def _col_role(header: str) -> str | None:
@@ -418,9 +434,11 @@ def _is_energy_table(tv: TableView) -> bool:
     roles = [_col_role(h) for h in tv.headers]
     if "tce" in roles:
         return True
-    # transposed: labels such as 实物量 / 折标系数 / 折标准煤
-    labels = [norm(tv.label(r)) for r in tv.table.body_rows()]
-    if any(_TCE_H.search(lab) for lab in labels) and any(_AMOUNT_H.search(lab) for lab in labels):
+    # transposed: labels such as 实物量 / 折标系数 / 折标准煤, carriers as column headers
+    labels = [norm(tv.label(r)) for r in tv.table.body_rows() if carrier_of(tv.label(r)) is None]
+    carriers = [c for c in (carrier_of(h) for h in tv.headers) if c]
+    if len(carriers) >= 2 and any(_TCE_H.search(lab) for lab in labels) and \
+            any(_AMOUNT_H.search(lab) for lab in labels):
         return True
     return bool(re.search(r"折标|标煤|标准煤", blob)) and "coef" in roles
 
@@ -429,7 +447,7 @@ def _column_groups(tv: TableView) -> list[dict]:
     """Groups of (amount, coef, tce) columns, one per period and basis (当量值 / 等价值 columns
     side by side). Coefficient columns without a year join every period."""
     roles = {c: _col_role(h) for c, h in enumerate(tv.headers)}
-    years = tv.year_cols
+    years = header_years(tv)
     amounts: dict[int | None, int] = {}
     coefs: dict[tuple[int | None, str | None], int] = {}
     tces: dict[tuple[int | None, str | None], int] = {}
@@ -552,6 +570,8 @@ def _rows_transposed(tv: TableView, basis: str | None) -> list[EnergyRow]:
     """Rows are 实物量 / 折标系数 / 折标煤, columns are carriers (their unit in the header)."""
     role_rows: dict[str, int] = {}
     for r in tv.table.body_rows():
+        if carrier_of(tv.label(r)) is not None:
+            continue
         lab = norm(tv.label(r))
         if _COEF_H.search(lab):
             role_rows.setdefault("coef", r)
@@ -778,6 +798,110 @@ def _co2_prose(doc: Document) -> list[CO2Row]:
 
 
 # ---------------------------------------------------------------------------------------------
+# physical amounts and standard coal in different tables, or in a sentence
+# ---------------------------------------------------------------------------------------------
+_NOT_AMOUNT_LABEL = re.compile(r"节约|节省|削减|减少|单位产品|单耗|万元|产值|占比|比例|系数")
+
+
+def _is_coal_unit(unit: str | None) -> bool:
+    info = parse_unit(unit) if unit else None
+    return info is not None and info.canonical == "tce"
+
+
+def _split_table_rows(doc: Document, energy_tables: set[int]) -> list[EnergyRow]:
+    """'近三年能源实物消耗量' (电力 | 万kWh | years) and '近三年能源消耗折标准煤' (电力折标煤 | tce | years)
+    as two tables: pair each carrier's amount and standard coal by year."""
+    amounts: dict[tuple[str, int], tuple[Quantity, TableView, int]] = {}
+    coal: list[tuple[str, int, Quantity, TableView, int, int]] = []
+    for tv in table_views(doc):
+        if tv.table.index in energy_tables:
+            continue
+        years = header_years(tv)
+        if not years:
+            continue
+        for r in tv.table.body_rows():
+            label = tv.label(r)
+            carrier = carrier_of(label)
+            if carrier is None or (_NOT_AMOUNT_LABEL.search(norm(label)) and not re.search(r"折标|标煤", label)):
+                continue
+            unit = tv.row_unit(r)
+            is_coal = re.search(r"折标|标煤|标准煤", label) is not None or _is_coal_unit(unit)
+            for c, y in years.items():
+                cell = tv.table.cell(r, c)
+                if is_coal:
+                    q = parse_quantity(cell, unit if _is_coal_unit(unit) else "tce")
+                    if q is not None and q.kind == "number" and q.canonical_unit == "tce":
+                        q.locator = tv.locator(r, c)
+                        coal.append((carrier, y, q, tv, r, c))
+                else:
+                    q = parse_quantity(cell, unit or tv.col_unit(c))
+                    if q is None or q.kind != "number" or not q.canonical_unit or "/" in q.canonical_unit.replace("/a", ""):
+                        continue
+                    q.locator = tv.locator(r, c)
+                    amounts.setdefault((carrier, y), (q, tv, r))
+    out = []
+    for carrier, y, q, tv, r, c in coal:
+        hit = amounts.get((carrier, y))
+        if hit is None:
+            continue
+        amount, atv, ar = hit
+        if atv is tv and ar == r:
+            continue
+        out.append(EnergyRow(
+            carrier=carrier, label=tv.label(r), period=str(y), amount=amount, coefficient=None, tce=q,
+            table=tv.table.index, block=tv.block.index if tv.block else None, row=r, tce_col=c,
+            quote=_row_quote(tv, r, [c]), locator=tv.locator(r, c),
+        ))
+    return out
+
+
+_PROSE_COAL = re.compile(r"折合?标准?煤|折标煤|折合标煤")
+
+
+def _prose_energy_rows(doc: Document) -> list[EnergyRow]:
+    """'2023年公司用电量356.8万kWh，折标准煤438.51t' → one row."""
+    out = []
+    for s in doc_sentences(doc, ("paragraph",)):
+        t = s.text
+        for m in _PROSE_COAL.finditer(t):
+            before = t[: m.start()]
+            after = t[m.end(): m.end() + 24]
+            coal_qs = [q for q in find_quantities(after) if q.kind == "number"]
+            if not coal_qs:
+                continue
+            tq = coal_qs[0]
+            if tq.span and after[: tq.span[0]].strip(" 为约：:") not in ("",):
+                continue
+            if tq.canonical_unit in ("t", "t/a"):
+                tq = parse_quantity(tq.raw.replace("t", "tce", 1)) or tq
+            if tq.canonical_unit.split("/")[0] != "tce":
+                continue
+            # the amount: the last physical quantity before '折标准煤' in the same sentence
+            amt = [q for q in find_quantities(before) if q.kind == "number" and q.canonical_unit
+                   and q.canonical_unit.split("/")[0] in ("kWh", "m³", "t", "kJ")]
+            if not amt:
+                continue
+            a = amt[-1]
+            words = before[: a.span[0]] if a.span else before
+            clause = re.split(r"[，,；;。]", words)[-1]
+            carrier = carrier_of(clause)
+            if carrier is None:
+                for alias, c in _ALIAS_LIST:
+                    if len(alias) >= 2 and alias in clause:
+                        carrier = c
+                        break
+            if carrier is None:
+                continue
+            m_year = re.search(r"((?:19|20)\d{2})\s*年", t)
+            loc = s.locator()
+            a.locator = loc
+            tq.locator = loc
+            out.append(EnergyRow(carrier=carrier, label=carrier, period=m_year.group(1) if m_year else None,
+                                 amount=a, tce=tq, block=s.block.index, quote=t, locator=loc))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
 # entry point
 # ---------------------------------------------------------------------------------------------
 def extract_energy(doc: Document) -> EnergyFacts:
@@ -796,6 +920,9 @@ def extract_energy(doc: Document) -> EnergyFacts:
             facts.coefficients.extend(_coefficient_table(tv))
         facts.co2_rows.extend(_co2_rows(tv))
     facts.co2_rows.extend(_co2_prose(doc))
+    split = _split_table_rows(doc, {t.table for t in facts.tables}) + _prose_energy_rows(doc)
+    if split:
+        facts.tables.append(EnergyTable(table=-1, block=None, caption="（跨表/正文）", rows=split))
     coefs, bases = _prose_coefficients(doc)
     facts.coefficients.extend(coefs)
     facts.basis_statements.extend(bases)

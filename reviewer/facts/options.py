@@ -74,7 +74,7 @@ _INDICATORS: list[tuple[str, re.Pattern[str]]] = [
     ("payback", re.compile(r"偿还期|回收期|回收年限|^N$|[（(]N[)）]")),
     ("life", re.compile(r"寿命|使用年限|服务年限|折旧期|折旧年限|计算期|经营期|^n$|[（(]n[)）]")),
     ("depreciation", re.compile(r"折旧费|年折旧|^D$|[（(]D[)）]")),
-    ("net_cash_flow", re.compile(r"净现金流|现金流量|^F$|[（(]F[)）]")),
+    ("net_cash_flow", re.compile(r"净现金流|现金流量|净收益|净效益|^F$|[（(]F[)）]")),
     ("tax_rate", re.compile(r"所得税率|税率")),
     ("annual_saving", re.compile(
         r"运行费.{0,4}节省|节省.{0,6}(金额|费用)|年.{0,4}(经济)?效益|年.{0,4}收益|年节约|年节省|增加.{0,4}收入|"
@@ -142,7 +142,7 @@ def _evaluations_from_table(tv: TableView) -> list[EconomicEvaluation]:
     labels = {r: indicator_of(tv.label(r)) for r in tv.table.body_rows()}
     row_inds = {r: f for r, f in labels.items() if f}
     col_inds = {c: indicator_of(h) for c, h in enumerate(tv.headers)}
-    col_inds = {c: f for c, f in col_inds.items() if f and c != tv.label_col}
+    col_inds = {c: f for c, f in col_inds.items() if f and (c != tv.label_col or _numeric_col(tv, c))}
     key = {"payback", "npv", "irr", "net_cash_flow"}
     out: list[EconomicEvaluation] = []
     if len(set(row_inds.values()) & key) >= 2:
@@ -176,6 +176,8 @@ def _indicators_as_rows(tv: TableView, row_inds: dict[int, str]) -> list[Economi
                 continue
             q.locator = tv.locator(r, c)
             setattr(ev, f, Metric(quantity=q, quote=_label_value_quote(tv, r, c), locator=tv.locator(r, c)))
+        _parameters_in_labels(ev, [tv.label(r) for r in row_inds] + [tv.table.caption or ""],
+                              tv.locator(min(row_inds), tv.label_col))
         for r in verdict_rows:
             v = _verdict_of(tv.table.cell(r, c))
             if v is not None:
@@ -187,14 +189,21 @@ def _indicators_as_rows(tv: TableView, row_inds: dict[int, str]) -> list[Economi
     return out
 
 
+def _numeric_col(tv: TableView, c: int) -> bool:
+    cells = [tv.table.cell(r, c) for r in tv.table.body_rows() if tv.table.cell(r, c).strip()]
+    return bool(cells) and all(parse_quantity(x) is not None for x in cells)
+
+
 def _indicators_as_cols(tv: TableView, col_inds: dict[int, str]) -> list[EconomicEvaluation]:
     verdict_col = next((c for c, h in enumerate(tv.headers) if _VERDICT_LABEL.search(norm(h))
                         and c not in col_inds), None)
+    caption_name = _option_from_caption(tv)
+    name_col = None if tv.label_col in col_inds else tv.label_col
     out = []
     for r in tv.table.body_rows():
         if any(is_total_label(x) for x in tv.row_labels(r)[:1]):
             continue
-        name = tv.label(r)
+        name = tv.label(r) if name_col is not None else (caption_name or _caption_title(tv))
         ev = EconomicEvaluation(option=name or f"第{r + 1}行", source="table", table=tv.table.index,
                                 block=tv.block.index if tv.block else None)
         for c, f in col_inds.items():
@@ -205,6 +214,8 @@ def _indicators_as_cols(tv: TableView, col_inds: dict[int, str]) -> list[Economi
                 continue
             q.locator = tv.locator(r, c)
             setattr(ev, f, Metric(quantity=q, quote=row_quote(tv, r), locator=tv.locator(r, c)))
+        _parameters_in_labels(ev, [tv.headers[c] for c in col_inds] + [tv.table.caption or ""],
+                              tv.locator(r, min(col_inds)))
         if verdict_col is not None:
             v = _verdict_of(tv.table.cell(r, verdict_col))
             if v is not None:
@@ -213,6 +224,37 @@ def _indicators_as_cols(tv: TableView, col_inds: dict[int, str]) -> list[Economi
         if len(ev.metrics()) >= 2:
             out.append(ev)
     return out
+
+
+def _caption_title(tv: TableView) -> str:
+    """An option named only by the table caption ('表5-3 电镀线改造经济评估')."""
+    cap = re.sub(r"^(附)?表\s*[\d\-－.A-Za-z一二三四五六七八九十]+\s*", "", (tv.table.caption or "").strip())
+    cap = re.sub(r"(的)?(经济评估|经济评价|经济分析|经济可行性分析)(指标|结果)?(表|一览表)?$", "", cap)
+    return cap.strip() or "该方案"
+
+
+_LABEL_I = re.compile(r"(?<![A-Za-z])i\s*[=＝]\s*(\d+(?:\.\d+)?)\s*[%％]")
+_LABEL_N = re.compile(r"(?<![A-Za-z])n\s*[=＝]\s*(\d+(?:\.\d+)?)\s*(?:年|a)?(?![\d.])")
+
+
+def _parameters_in_labels(ev: EconomicEvaluation, texts: list[str], loc: Locator) -> None:
+    """'净现值（NPV，i=5%，n=10）' names the discount rate and the life the NPV was computed with."""
+    for t in texts:
+        t_n = norm(t)
+        if ev.discount_rate is None:
+            m = _LABEL_I.search(t_n)
+            if m:
+                q = parse_quantity(m.group(1) + "%")
+                if q is not None:
+                    q.locator = loc
+                    ev.discount_rate = Metric(quantity=q, quote=t.strip(), locator=loc)
+        if ev.life is None:
+            m = _LABEL_N.search(t_n)
+            if m:
+                q = parse_quantity(m.group(1), "a")
+                if q is not None:
+                    q.locator = loc
+                    ev.life = Metric(quantity=q, quote=t.strip(), locator=loc)
 
 
 def _label_value_quote(tv: TableView, r: int, c: int) -> str:
@@ -326,7 +368,8 @@ def _prose_verdicts(block: Block) -> list[tuple[Verdict, int]]:
         # '技术上可行' alone is not an economic verdict
         if "经济" not in nt and "综上" not in nt and "综合" not in nt:
             continue
-        out.append((Verdict(feasible=v, text=t, quote=t, locator=block.locator(char_start=s, char_end=e)), s))
+        # positioned at the sentence end: the verdict follows the numbers it concludes from
+        out.append((Verdict(feasible=v, text=t, quote=t, locator=block.locator(char_start=s, char_end=e)), e))
     return out
 
 
@@ -364,7 +407,7 @@ def _evaluations_from_prose(doc: Document, table_blocks: set[int]) -> list[Econo
                         out.append(current)
                     current = None
                 if current is None:
-                    name = _option_from_text(b.text) or (b.section_path[-1] if b.section_path else "")
+                    name = _option_from_text(b.text) or _option_from_path(b.section_path)
                     current = EconomicEvaluation(option=name, source="prose", block=b.index)
                     current_section = section
                 elif not _OPTION_ID.fullmatch(current.option or "") and _option_from_text(b.text):
@@ -379,6 +422,15 @@ def _evaluations_from_prose(doc: Document, table_blocks: set[int]) -> list[Econo
     del table_blocks
     core = {"investment", "net_cash_flow", "annual_saving", "payback", "npv", "irr"}
     return [e for e in out if core & set(e.metrics())]
+
+
+def _option_from_path(path: list[str]) -> str:
+    """The innermost enclosing heading that names an option ('5.2 F8 电镀线自动化改造'), else
+    the innermost heading."""
+    for title in reversed(path):
+        if _OPTION_ID.search(title):
+            return re.sub(r"^[\d.．\s]+", "", title).strip()
+    return path[-1] if path else ""
 
 
 def _option_from_text(text: str) -> str | None:
@@ -415,6 +467,7 @@ def extract_evaluations(doc: Document) -> list[EconomicEvaluation]:
             if tv.block is not None:
                 table_blocks.add(tv.block.index)
     evals.extend(_evaluations_from_prose(doc, table_blocks))
+    evals = _merge_prose_repeats(evals)
     glob = _global_parameters(doc)
     for ev in evals:
         for f, m in glob.items():
@@ -424,6 +477,32 @@ def extract_evaluations(doc: Document) -> list[EconomicEvaluation]:
         if ev.verdict is None and ev.table is not None:
             ev.verdict = _verdict_after_table(doc, ev)
     return evals
+
+
+def _merge_prose_repeats(evals: list[EconomicEvaluation]) -> list[EconomicEvaluation]:
+    """A sentence that repeats a table's numbers ('该方案投资偿还期4.44年，净现值76.47万元…经济上可行')
+    is the same evaluation: its verdict joins the table's, the duplicate is dropped."""
+    tables = [e for e in evals if e.source == "table"]
+    out = []
+    for e in evals:
+        if e.source != "prose":
+            out.append(e)
+            continue
+        mine = {k: m.quantity.canonical_value for k, m in e.metrics().items()
+                if k in ("payback", "npv", "irr", "investment", "net_cash_flow")}
+        twin = None
+        for t in tables:
+            theirs = {k: m.quantity.canonical_value for k, m in t.metrics().items()}
+            shared = [k for k in mine if k in theirs]
+            if len(shared) >= 2 and all(abs(mine[k] - theirs[k]) <= 1e-9 * max(1.0, abs(mine[k])) for k in shared):
+                twin = t
+                break
+        if twin is None:
+            out.append(e)
+            continue
+        if twin.verdict is None and e.verdict is not None:
+            twin.verdict = e.verdict
+    return out
 
 
 def _verdict_after_table(doc: Document, ev: EconomicEvaluation) -> Verdict | None:

@@ -17,9 +17,9 @@ from reviewer.facts.sentences import doc_sentences, row_quote
 from reviewer.facts.tables import TableView, is_total_label, norm, table_views
 from reviewer.quantities import Quantity, find_quantities, fmt_number, parse_quantity, unit_from_header
 
-_SAVE_VERB = re.compile(r"节约|节省|节电|节水|节能|节汽|节气|削减|减排|减少|降低|回收|少用|少耗")
+_SAVE_VERB = re.compile(r"节约|节省|节电|节水|节能|节汽|节气|节煤|削减|减排|减少|降低|回收|少用|少耗")
 # a saving verb that names its own subject
-_VERB_SUBJECT = {"节电": "电", "节水": "新鲜水", "节汽": "蒸汽", "节气": "天然气"}
+_VERB_SUBJECT = {"节电": "电", "节水": "新鲜水", "节汽": "蒸汽", "节气": "天然气", "节煤": "原煤"}
 _ENERGY_WORDS = re.compile(r"节能|标煤|标准煤|综合能耗|能耗")
 _NOT_ABSOLUTE = re.compile(r"单位产品|单耗|吨产品|万元产值|浓度|率|比例|%")
 
@@ -66,6 +66,23 @@ def _subject_of(text: str) -> str | None:
     return None
 
 
+_MATERIAL = re.compile(r"^(?:节约|节省|削减|减少|降低|少用|少耗)(?:了)?(.{2,12}?)(?:的)?(?:消耗|用量|使用量|消耗量)(?:量)?(?:为|约)?$")
+
+
+def _material_of(words: str) -> str | None:
+    from reviewer.facts import normalize_subject
+
+    m = _MATERIAL.match(norm(words))
+    return normalize_subject(m.group(1)) if m else None
+
+
+def _coal_as_tce(subject: str, q: Quantity) -> Quantity:
+    """'年节约标准煤 120 t' is 120 tce."""
+    if subject == "综合能耗" and q.canonical_unit in ("t", "t/a"):
+        return q.model_copy(update={"canonical_unit": q.canonical_unit.replace("t", "tce", 1)})
+    return q
+
+
 def _base_unit(q: Quantity) -> str | None:
     """Canonical unit without a trailing per-year; None for other time bases (t/d) or intensities."""
     u = q.canonical_unit
@@ -108,7 +125,11 @@ def _prose_savings(doc: Document) -> list[Saving]:
                 pre = text[max(0, m.start() - 12): m.start()]
                 subj = _subject_of(pre)
             if subj is None:
+                # '减少硫酸锌消耗1.2t': a material named between the verb and the number
+                subj = _material_of(words)
+            if subj is None:
                 continue
+            q = _coal_as_tce(subj, q)
             q.locator = s.locator()
             out.append(Saving(subj, q, s.text, s.locator(), "prose"))
     return out

@@ -34,6 +34,8 @@ class TargetRecord(BaseModel):
     deadline: str | None = None
     achieved: Quantity | None = None
     achieved_rate: Quantity | None = Field(None, description="achieved reduction/increase in % as stated")
+    achieved_change: Quantity | None = Field(
+        None, description="signed change vs the baseline in % ('较基准年变化', negative = reduction)")
     status_text: str | None = None
     claimed_met: bool | None = None
     direction: str | None = Field(None, description="'lower' or 'higher' is better")
@@ -49,7 +51,8 @@ _BASE_H = re.compile(r"现状|基准|审核前|实施前|改造前|基数|基线
 _ACH_H = re.compile(r"实际|完成值|审核后|实施后|改造后|达到值|实现值|实测|目前达到|完成情况值|验收")
 _STATUS_H = re.compile(r"完成情况|是否完成|是否达到|达标情况|完成与否|评价|结论|实现情况|达成情况")
 _DEADLINE_H = re.compile(r"期限|时限|完成时间|时间节点|完成年限|截止")
-_RATE_H = re.compile(r"削减率|降低率|下降率|降幅|减少率|削减幅度|降低幅度|提高率|增幅|提升率|降低比例|削减比例|变化率|比例|幅度")
+_RATE_H = re.compile(r"削减率|降低率|下降率|降幅|减少率|削减幅度|降低幅度|提高率|增幅|提升率|降低比例|削减比例|变化率|比例|幅度|完成率")
+_SIGNED_H = re.compile(r"^较|变化|增减|变动")
 _TERM = re.compile(r"近期|短期|中期|远期|中长期|长期")
 _UNIT_H = re.compile(r"^(计量)?单位$")
 
@@ -113,12 +116,15 @@ def _roles(tv: TableView) -> dict[str, list[int]]:
             roles.setdefault("deadline", []).append(c)
         elif _TARGET_H.search(nh) and not _ACH_H.search(last):
             roles.setdefault("target_rate" if _RATE_H.search(last) else "target", []).append(c)
+        elif _SIGNED_H.search(last):
+            # '较基准年变化（%）': a signed change, negative for a reduction
+            roles.setdefault("signed_rate", []).append(c)
         elif _ACH_H.search(nh):
             roles.setdefault("achieved_rate" if _RATE_H.search(last) else "achieved", []).append(c)
-        elif _BASE_H.search(nh):
-            roles.setdefault("baseline", []).append(c)
         elif _RATE_H.search(last):
             roles.setdefault("rate", []).append(c)
+        elif _BASE_H.search(nh):
+            roles.setdefault("baseline", []).append(c)
         elif year_of(last) or year_of(nh.split("/")[0]):
             roles.setdefault("year", []).append(c)
     return roles
@@ -172,6 +178,7 @@ def _records_from_table(tv: TableView, doc: Document) -> list[TargetRecord]:
         base_col = roles["year"][0]
     ach_col = (roles.get("achieved") or [None])[0]
     ach_rate_col = (roles.get("achieved_rate") or [None])[0]
+    signed_col = (roles.get("signed_rate") or [None])[0]
     rate_col = (roles.get("rate") or [None])[0]
     if ach_rate_col is None and rate_col is not None and ach_col is not None and rate_col > ach_col:
         ach_rate_col = rate_col
@@ -203,6 +210,11 @@ def _records_from_table(tv: TableView, doc: Document) -> list[TargetRecord]:
             ach_rate = _quantity(tv, r, ach_rate_col, "%") if ach_rate_col is not None else None
             if ach_rate is not None and ach_rate.kind != "percent":
                 ach_rate = None
+            signed = None
+            if ach_rate is None and signed_col is not None:
+                signed = _quantity(tv, r, signed_col, "%")
+                if signed is not None and signed.kind != "percent":
+                    signed = None
             status = tv.table.cell(r, status_col).strip() if status_col is not None else None
             deadline = None
             if deadline_col is not None:
@@ -229,6 +241,7 @@ def _records_from_table(tv: TableView, doc: Document) -> list[TargetRecord]:
                 deadline=deadline,
                 achieved=achieved,
                 achieved_rate=ach_rate,
+                achieved_change=signed,
                 status_text=status,
                 claimed_met=claimed_met(status) if status else None,
                 direction=direction_of(indicator, target, baseline, rate_text),

@@ -138,6 +138,11 @@ def _achieved_rate(rec: TargetRecord) -> tuple[float, float, float, str] | None:
         q = rec.achieved_rate
         v = abs(q.value)
         return v, abs(q.value) + (q.high - q.value), abs(q.value) - (q.high - q.value), f"报告实际{q.raw}"
+    if rec.achieved_change is not None and rec.baseline is None:
+        q = rec.achieved_change
+        v = -q.value if rec.direction != "higher" else q.value
+        half = q.high - q.value
+        return v, v + half, v - half, f"报告较基准变化{q.raw}"
     b, a = rec.baseline, rec.achieved
     if b is None or a is None or not _same_unit(a, b) or b.canonical_value == 0:
         return None
@@ -237,7 +242,8 @@ def check_claimed_met(run: RuleRun) -> Iterator[Finding]:
                       "achieved_rate": rec.achieved_rate.raw if rec.achieved_rate else None,
                       "baseline": rec.baseline.raw if rec.baseline else None},
             )
-        elif rec.claimed_met is None and (rec.achieved is not None or rec.achieved_rate is not None):
+        elif rec.claimed_met is None and (rec.achieved is not None or rec.achieved_rate is not None
+                                          or rec.achieved_change is not None):
             unflagged_misses.append((rec, miss))
     if not unflagged_misses:
         return

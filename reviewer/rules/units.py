@@ -445,6 +445,10 @@ def check_electricity_basis(run: RuleRun) -> Iterator[Finding]:
             used.append((v, row.basis or t.basis, row.quote, row.locator, "implied"))
     if not used:
         return
+    # with a stated electricity coefficient, a row that does not follow it is a conversion error
+    # (UNI001), not a basis question
+    if any(origin == "coefficient" for *_x, origin in used):
+        used = [u for u in used if u[4] == "coefficient"]
     statements = [b for b in facts.basis_statements]
     claimed = {b.basis for b in statements}
     # (b) a statement pairs a basis with a number of the other kind
