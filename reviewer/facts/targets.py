@@ -161,6 +161,18 @@ def _quantity(tv: TableView, r: int, c: int, unit: str | None) -> Quantity | Non
     return q
 
 
+def _as_percent(q: Quantity | None) -> Quantity | None:
+    """A percentage cell: '10%', or 10 under a '(%)' header."""
+    if q is None:
+        return None
+    if q.kind == "percent":
+        return q
+    if q.kind == "number" and q.canonical_unit == "%":
+        q.kind = "percent"
+        return q
+    return None
+
+
 def _records_from_table(tv: TableView, doc: Document) -> list[TargetRecord]:
     roles = _roles(tv)
     tcols = roles.get("target", []) + roles.get("target_rate", [])
@@ -203,18 +215,14 @@ def _records_from_table(tv: TableView, doc: Document) -> list[TargetRecord]:
             if target is not None and target.kind == "percent" and re.search(
                     r"降低|削减|下降|减少|提高|增加|提升", norm(target_text or "")):
                 target_rate, target = target, None
-            if target_rate is not None and target_rate.kind != "percent":
-                target_rate = None
+            target_rate = _as_percent(target_rate)
             baseline = _quantity(tv, r, base_col, unit or tv.col_unit(base_col)) if base_col is not None else None
             achieved = _quantity(tv, r, ach_col, unit or tv.col_unit(ach_col)) if ach_col is not None else None
             ach_rate = _quantity(tv, r, ach_rate_col, "%") if ach_rate_col is not None else None
-            if ach_rate is not None and ach_rate.kind != "percent":
-                ach_rate = None
+            ach_rate = _as_percent(ach_rate)
             signed = None
             if ach_rate is None and signed_col is not None:
-                signed = _quantity(tv, r, signed_col, "%")
-                if signed is not None and signed.kind != "percent":
-                    signed = None
+                signed = _as_percent(_quantity(tv, r, signed_col, "%"))
             status = tv.table.cell(r, status_col).strip() if status_col is not None else None
             deadline = None
             if deadline_col is not None:

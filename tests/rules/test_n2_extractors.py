@@ -217,3 +217,66 @@ def test_option_saving_larger_than_plant_total_in_options_table():
 """
     findings = _run(md, "TGT003")
     assert len(findings) == 1 and findings[0].location.row == 2
+
+
+def _data(name: str) -> str:
+    from pathlib import Path
+
+    return (Path(__file__).resolve().parent / "data" / name).read_text(encoding="utf-8")
+
+
+def test_years_inside_headers_pair_amount_and_coal_per_year():
+    md = _data("n2_energy_years_in_headers.md")
+    facts = extract_energy(_doc(md))
+    pairs = {(r.carrier, r.period) for t in facts.tables for r in t.rows if r.amount and r.tce}
+    assert ("电力", "2021") in pairs and ("天然气", "2023") in pairs
+    assert not _run(md, "UNI001")
+    findings = _run(md.replace("| 415.65 | 438.51 |", "| 415.65 | 538.51 |"), "UNI001")
+    assert [(f.location.row, f.location.col) for f in findings] == [(2, 10)]
+
+
+def test_amounts_and_coal_in_separate_tables_and_in_a_sentence():
+    md = _data("n2_energy_split_tables.md")
+    assert not _run(md, "UNI")
+    bad = md.replace("| 146.93 | 151.79 |", "| 146.93 | 161.79 |").replace("折标准煤438.51t", "折标准煤538.51t")
+    findings = _run(bad, "UNI001")
+    assert sorted((f.location.table or 0, f.location.row or 0) for f in findings) == [(0, 0), (2, 3)]
+
+
+def test_evaluation_parameters_from_labels_and_prose_verdict():
+    md = _data("n2_econ_label_params.md")
+    assert not _run(md, "ECO")
+    evs = extract_evaluations(_doc(md))
+    f8 = next(e for e in evs if e.option == "F8")
+    assert "discount_rate" not in f8.inherited and f8.discount_rate.quantity.value == 8
+    assert f8.verdict is not None and f8.verdict.feasible
+    assert not [e for e in evs if e.source == "prose"], "prose repeating a table is merged into it"
+    bad = md.replace("内部收益率6.25%，经济上不可行。", "内部收益率6.25%，经济上可行，建议实施。")
+    findings = _run(bad, "ECO004")
+    assert len(findings) == 1 and "F9" in findings[0].message and findings[0].location.table is None
+
+
+def test_signed_change_column_and_qualitative_target():
+    md = _data("n2_targets_signed_change.md")
+    recs = extract_targets(_doc(md))
+    att = [r for r in recs if r.achieved is not None]
+    assert [r.achieved_change.value for r in att] == [-5.82, -9.55, -10.64]
+    assert [f.location.row for f in _run(md, "TGT002")] == [2]
+    vague = _run(md, "TGT001")
+    assert [(f.severity, f.location.row) for f in vague] == [("warning", 4)]
+
+
+def test_savings_of_standard_coal_and_materials_against_totals():
+    md = """
+| 序号 | 名称 | 单位 | 2021年 | 2022年 | 2023年 |
+|---|---|---|---|---|---|
+| 1 | 硫酸锌 | t | 12.5 | 13.1 | 13.6 |
+| 2 | 综合能源消费量 | tce | 537.18 | 562.58 | 590.30 |
+
+方案实施后，年节约标准煤62.5 t、年节水1200 m³。
+
+方案F5实施后，减少硫酸锌消耗1.2 t。
+"""
+    assert not _run(md, "TGT003")
+    bad = md.replace("标准煤62.5 t", "标准煤620.5 t").replace("硫酸锌消耗1.2 t", "硫酸锌消耗15.2 t")
+    assert len(_run(bad, "TGT003")) == 2
