@@ -172,35 +172,34 @@ class Item(BaseModel):
 
         Tolerant because rules write references by hand: '阶段2' or '阶段2 预审核' name the
         phase-2 clause; '第27条' names '第二十七条'; '前言（代替 GB/T 2589-2008）' names '前言';
-        a compound reference 'A；B' resolves to its first part that matches.
+        a compound reference 'A；B' resolves through its parts, and 'topic：detail' or
+        'quantity = formula' through their heads. Exact matches of any part win over prefixes.
         """
         if not ref or not ref.strip():
             return None
-        parts = [ref] + [p for p in re.split(r"[；;]", ref) if p.strip() and p != ref]
-        for part in parts:
-            found = self._find_one(part)
-            if found is not None:
-                return found
-        return None
-
-    def _find_one(self, ref: str) -> Clause | None:
-        want = _norm_ref(ref)
-        if not want:
-            return None
+        parts = [ref]
+        for piece in re.split(r"[；;]", ref):
+            parts.append(piece)
+            for seg in re.split(r"[：:]", piece):
+                parts += [seg, re.split(r"[=＝（(]", seg)[0]]
+        wants = [w for w in dict.fromkeys(_norm_ref(p) for p in parts if p.strip()) if w]
         by_norm = {_norm_ref(c.number): c for c in self.clauses}
-        if want in by_norm:
-            return by_norm[want]
-        # Longest clause number that prefixes the reference ('前言（…）' → '前言'), then a
-        # reference that prefixes a clause number ('阶段2' → '阶段2 预审核').
-        prefixing = [c for n, c in by_norm.items() if want.startswith(n)]
-        if prefixing:
-            return max(prefixing, key=lambda c: len(_norm_ref(c.number)))
-        prefixed = [c for n, c in by_norm.items() if n.startswith(want) and not _continues_number(n, want)]
-        if prefixed:
-            return prefixed[0]
-        for c in self.clauses:
-            if c.title and _norm_ref(c.title) == want:
-                return c
+        for want in wants:
+            if want in by_norm:
+                return by_norm[want]
+        for want in wants:
+            # Longest clause number that prefixes the reference ('前言（…）' → '前言'), then a
+            # reference that prefixes a clause number ('阶段2' → '阶段2 预审核').
+            prefixing = [c for n, c in by_norm.items() if want.startswith(n)]
+            if prefixing:
+                return max(prefixing, key=lambda c: len(_norm_ref(c.number)))
+            prefixed = [c for n, c in by_norm.items() if n.startswith(want) and not _continues_number(n, want)]
+            if prefixed:
+                return prefixed[0]
+        for want in wants:
+            for c in self.clauses:
+                if c.title and _norm_ref(c.title) == want:
+                    return c
         return None
 
 
