@@ -91,6 +91,8 @@ _CN_NUM = "一二三四五六七八九十百零〇"
 SENTENCE_END = tuple("。；;，,！!？?：:、")
 # Table-of-contents lines: dot leaders or a tab before a trailing page number.
 _TOC_LINE_RE = re.compile(r"(\.{2,}|…+|·{2,}|-{3,}|_{3,}|\t)\s*[\dIVXivx]+\s*$")
+_UNIT_START = set("万亿千百元吨个年月日台套件人次号座条")  # '5 万吨' is a quantity, '24 溶剂…' an item title
+_UNIT_TOKEN = re.compile(r"^(t|kg|g|m|km|kWh|MWh|kW|MW|tce|kgce|h|d|a|L|mg|m3|m²|m³|Nm)(\b|/|[²³]|$)")
 _TITLE_BAD_START = re.compile(r"^[\d.．%％‰万亿千百元吨个年月日kKmMtT×*/~～\-—]")
 
 
@@ -168,7 +170,9 @@ def heading_candidate(text: str, emphasized: bool, max_len: int = 40) -> tuple[s
     kind = heading_kind(number, t)
     if not number or not kind or not title:
         return None
-    if _TITLE_BAD_START.match(title) or "。" in title or title.count("，") + title.count(",") > 1:
+    option_like = (re.match(r"^\d{1,3}\s+[A-Za-z\u4e00-\u9fff]", title) and title.split()[1][0] not in _UNIT_START
+                   and not _UNIT_TOKEN.match(title.split()[1]))
+    if (_TITLE_BAD_START.match(title) and not option_like) or "。" in title or title.count("，") + title.count(",") > 1:
         return None
     if re.search(r"\d+(?:[.．]\d+)?\s*(?:%|万|t|吨|元|kWh|m³|m3)", title):  # a quantity: prose, not a title
         return None
@@ -251,7 +255,7 @@ def unnumbered_heading(text: str, size_ratio: float, emphasized: bool) -> bool:
         return False
     if compact in UNNUMBERED_CHAPTERS:
         return emphasized or size_ratio >= 1.1
-    if size_ratio < 1.25 or len(compact) > 25 or "：" in t or ":" in t or _DATE_LINE.match(compact):
+    if size_ratio < 1.15 or len(compact) > 25 or "：" in t or ":" in t or _DATE_LINE.match(compact):
         return False
     from reviewer.parsing.tables import is_caption
 

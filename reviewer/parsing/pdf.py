@@ -25,6 +25,7 @@ from reviewer.document import Block, Document, FileMetadata, HiddenSpan, Table
 from reviewer.errors import BadInputError, ReviewerError
 from reviewer.parsing import limits as lim
 from reviewer.parsing.common import (
+    SENTENCE_END,
     finalize,
     heading_candidate,
     is_toc_line,
@@ -51,8 +52,64 @@ PAGE_NUMBER_RE = re.compile(
 )
 _BOLD_FONT_RE = re.compile(r"bold|heavy|black|semibold|demi|,b$|-b$|黑体|simhei|heiti", re.I)
 _CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
-_LATIN = re.compile(r"[A-Za-z]")
+_HANGING = set("）)】」』”’》〉。，、；：！？%％,.;:!?")
 _STRONG_END = ("。", "！", "？", "!", "?", "；", ";", "：", ":")
+
+
+_UCS2_CMAP = re.compile(r"^Uni(GB|CNS|JIS|KS)-UCS2-([HV])$")
+_SYNTHETIC_CID = 0x110000  # above every real CID and code point
+_PDFMINER_PATCHED = False
+
+
+def patch_pdfminer_ucs2() -> None:
+    """Make pdfminer keep every character of fonts encoded as UCS-2 (UniGB-UCS2-H & co.).
+
+    Such fonts (e.g. reportlab's built-in STSong-Light, common in generated Chinese PDFs) carry
+    no ToUnicode map; pdfminer maps codes to CIDs with its bundled CMap, which lacks some code
+    points (³ ² ¹ − · •), and silently drops those characters, so "m³" reads as "m". With
+    UCS-2 the code IS the Unicode code point, so an unmapped code is kept as a synthetic CID
+    that decodes back to its character. Idempotent; only these encodings are affected.
+    """
+    global _PDFMINER_PATCHED
+    if _PDFMINER_PATCHED:
+        return
+    from pdfminer import cmapdb, pdffont
+
+    class UCS2CMap(cmapdb.CMapBase):
+        def __init__(self, inner, vertical: bool):
+            super().__init__(CMapName=getattr(inner, "attrs", {}).get("CMapName", "UCS2"))
+            self.inner = inner
+            self.vertical = vertical
+
+        def is_vertical(self) -> bool:
+            return self.vertical
+
+        def decode(self, code: bytes):
+            table = self.inner.code2cid
+            for i in range(0, len(code) - 1, 2):
+                hi, lo = code[i], code[i + 1]
+                sub = table.get(hi)
+                cid = sub.get(lo) if isinstance(sub, dict) else None
+                yield cid if isinstance(cid, int) else _SYNTHETIC_CID + ((hi << 8) | lo)
+
+    original_get_cmap = cmapdb.CMapDB.get_cmap.__func__
+    original_to_unichr = pdffont.PDFCIDFont.to_unichr
+
+    def get_cmap(cls, name: str):
+        cmap = original_get_cmap(cls, name)
+        m = _UCS2_CMAP.match(name or "")
+        if m and hasattr(cmap, "code2cid"):
+            return UCS2CMap(cmap, vertical=m.group(2) == "V")
+        return cmap
+
+    def to_unichr(self, cid: int) -> str:
+        if cid >= _SYNTHETIC_CID:
+            return chr(cid - _SYNTHETIC_CID)
+        return original_to_unichr(self, cid)
+
+    cmapdb.CMapDB.get_cmap = classmethod(get_cmap)
+    pdffont.PDFCIDFont.to_unichr = to_unichr
+    _PDFMINER_PATCHED = True
 
 
 def _is_private_use(ch: str) -> bool:
@@ -106,17 +163,18 @@ class _Para:
     title: str | None = None
     level: int | None = None
     explicit: bool = False
+    size: float = 0.0  # type size of an unnumbered heading (levels are ranked by size)
+    top: float = 0.0
+    bottom: float = 0.0
 
 
 def _join(a: str, b: str) -> str:
-    """Join two wrapped lines: no space in Chinese or inside numbers; a space between Latin
-    words (a line break in Latin text stands for a space)."""
-    if not a:
-        return b
-    if not b:
-        return a
-    if _LATIN.match(a[-1]) and _LATIN.match(b[0]):
-        return a + " " + b
+    """Join two wrapped lines without a space.
+
+    Chinese has no spaces, and CJK line breaking (Word in narrow table cells, reportlab's CJK
+    wrap) may break inside a Latin unit or code ('kgce/k' + 'Wh', 'RT' + 'O'): a space there
+    would corrupt units and numbers, while a space lost between two Latin words costs nothing
+    (quotes are matched whitespace-insensitively)."""
     return a + b
 
 
@@ -151,6 +209,7 @@ class PdfParser:
         lim.check_page_count(n_pages, self.settings.limits, self.path.name)
         import pdfplumber
 
+        patch_pdfminer_ucs2()
         try:
             pdf = pdfplumber.open(str(self.path), password=password)
         except Exception as exc:
@@ -286,16 +345,16 @@ class PdfParser:
                 tables = []
         items: list = []
         boxes = []
+        taken: set[int] = set()
         for k, tb in enumerate(tables):
-            item = self._table_item(tb, page_no)
+            item, used = self._table_item(tb, page_no, chars, k + 1)
             if item is None:
                 continue
-            lim.check_table_cells(len(item.rows), len(item.rows[0]) if item.rows else 0,
-                                  self.settings.limits, self.path.name, k + 1)
+            taken |= used
             boxes.append(tb.bbox)
             items.append(("table", item))
         if boxes:
-            chars = [c for c in chars if not _inside_any(c, boxes)]
+            chars = [c for c in chars if id(c) not in taken and not _inside_any(c, boxes)]
         if page.lines or page.rects:
             for item, box in _rule_bounded_tables(page, chars, boxes, page_no):
                 lim.check_table_cells(len(item.rows), len(item.rows[0]), self.settings.limits, self.path.name,
@@ -316,41 +375,70 @@ class PdfParser:
         items.sort(key=lambda it: it[1].top)
         return items, "text"
 
-    def _table_item(self, tb, page_no: int) -> TableItem | None:
+    def _table_item(self, tb, page_no: int, chars: list[dict], table_no: int) -> tuple[TableItem | None, set[int]]:
+        """pdfplumber table → grid with merges. Cell text is gathered here rather than by
+        pdfplumber's extract(): closing punctuation hanging past a narrow cell's right border
+        (CJK line breaking) belongs to the cell its left edge is in, not to the next cell."""
         rows_obj = tb.rows
         if not rows_obj:
-            return None
-        extracted = tb.extract()
+            return None, set()
         n_rows = len(rows_obj)
         n_cols = max(len(r.cells) for r in rows_obj)
         if n_cols == 0:
-            return None
+            return None, set()
+        lim.check_table_cells(n_rows, n_cols, self.settings.limits, self.path.name, table_no)
         col_x = sorted({round(c[0], 1) for r in rows_obj for c in r.cells if c is not None})
         row_y = [round(r.bbox[1], 1) for r in rows_obj]
-        grid: list[list[str]] = [[""] * n_cols for _ in range(n_rows)]
-        filled = [[False] * n_cols for _ in range(n_rows)]
-        merges: list[tuple[int, int, int, int]] = []
+        origins: list[tuple[int, int, int, int, tuple]] = []  # r, c, rspan, cspan, bbox
+        covered = [[False] * n_cols for _ in range(n_rows)]
         for r, row in enumerate(rows_obj):
             for c, cell in enumerate(row.cells):
-                if cell is None or filled[r][c]:
+                if cell is None or covered[r][c]:
                     continue
                 x0, top, x1, bottom = cell
                 cspan = max(1, sum(1 for x in col_x if x0 - 0.5 <= x < x1 - 1.0))
                 rspan = max(1, sum(1 for y in row_y if top - 0.5 <= y < bottom - 1.0))
-                text = _clean_cell(extracted[r][c] if r < len(extracted) and c < len(extracted[r]) else "")
                 for rr in range(r, min(r + rspan, n_rows)):
                     for cc in range(c, min(c + cspan, n_cols)):
-                        grid[rr][cc] = text
-                        filled[rr][cc] = True
-                if rspan > 1 or cspan > 1:
-                    merges.append((r, c, min(r + rspan, n_rows) - 1, min(c + cspan, n_cols) - 1))
+                        covered[rr][cc] = True
+                origins.append((r, c, rspan, cspan, cell))
+        # assign characters to cells by their left edge and vertical middle
+        bx0, btop, bx1, bbottom = tb.bbox
+        buckets: dict[int, list[dict]] = {}
+        used: set[int] = set()
+        by_top = sorted(range(len(origins)), key=lambda k: origins[k][4][1])
+        for ch in chars:
+            vm = (ch["top"] + ch["bottom"]) / 2
+            # the middle decides, except for closing punctuation, which may hang past the
+            # right border: its left edge decides
+            hx = ch["x0"] + 0.1 if ch["text"] in _HANGING else (ch["x0"] + ch["x1"]) / 2
+            if not (btop - 0.5 <= vm <= bbottom + 0.5 and bx0 - 1.0 <= hx < bx1 + 0.5):
+                continue
+            used.add(id(ch))
+            for k in by_top:
+                x0, top, x1, bottom = origins[k][4]
+                if top - 0.5 <= vm <= bottom + 0.5 and x0 - 1.0 <= hx < x1:
+                    buckets.setdefault(k, []).append(ch)
+                    break
+        grid: list[list[str]] = [[""] * n_cols for _ in range(n_rows)]
+        merges: list[tuple[int, int, int, int]] = []
+        for k, (r, c, rspan, cspan, _bbox) in enumerate(origins):
+            lines = _chars_to_lines(buckets.get(k, []), page_no, 1e9, 1e9, [])
+            text = ""
+            for ln in lines:
+                text = _join(text, ln.text)
+            r1, c1 = min(r + rspan, n_rows) - 1, min(c + cspan, n_cols) - 1
+            for rr in range(r, r1 + 1):
+                for cc in range(c, c1 + 1):
+                    grid[rr][cc] = text
+            if r1 > r or c1 > c:
+                merges.append((r, c, r1, c1))
         if n_cols == 1 and n_rows <= 3:
-            return None  # a framed text box, not a table: its text stays in the body
+            return None, set()  # a framed text box, not a table: its text stays in the body
         if n_cols <= 2 and any(len(c) > 300 for row in grid for c in row):
-            return None  # a page border or layout frame around body text
-        x0, top, x1, bottom = tb.bbox
-        return TableItem(rows=grid, merges=merges, top=top, bottom=bottom, x0=x0, x1=x1, col_xs=col_x,
-                         page=page_no, cell_pages=[page_no] * n_rows)
+            return None, set()  # a page border or layout frame around body text
+        return TableItem(rows=grid, merges=merges, top=btop, bottom=bbottom, x0=bx0, x1=bx1, col_xs=col_x,
+                         page=page_no, cell_pages=[page_no] * n_rows), used
 
     # -- OCR ------------------------------------------------------------------------------------------
     def _ocr(self, scanned: list[int], garbled: list[int], page_items: list[list],
@@ -439,8 +527,11 @@ class PdfParser:
                 bottom_band = ln.top >= h * (1 - FOOTER_BAND) and pos >= len(lines) - 3
                 if not (top_band or bottom_band):
                     continue
-                key = re.sub(r"\s+", "", unicodedata.normalize("NFKC", ln.text))
-                fkey = re.sub(r"\d+", "#", key)
+                # the type size is part of the key: a cover title in large type that repeats
+                # the running header's words is not a running header
+                text_key = re.sub(r"\s+", "", unicodedata.normalize("NFKC", ln.text))
+                key = f"{text_key}|{round(ln.size)}"
+                fkey = re.sub(r"\d+", "#", text_key) + f"|{round(ln.size)}"
                 exact.setdefault(key, set()).add(i)
                 fuzzy.setdefault(fkey, set()).add(i)
                 examples.setdefault(fkey, ln.text.strip())
@@ -538,7 +629,13 @@ class PdfParser:
                 head = None if ln.page in toc_pages else self._heading(ln)
                 if head is not None:
                     self._flush(cur, out)
-                    out.append(head)
+                    if self._continues_heading(out[-1] if out else None, head):
+                        prev = out[-1]
+                        prev.text = _join(prev.text, head.text)
+                        prev.title = prev.text
+                        prev.bottom = head.bottom
+                    else:
+                        out.append(head)
                     continue
                 if cur and self._breaks(cur[-1], ln):
                     self._flush(cur, out)
@@ -571,11 +668,20 @@ class PdfParser:
                 return None  # a full-width body line that happens to start with a number
             number, title, _kind = cand
             return _Para(kind="heading", text=text, page=ln.page, page_end=ln.page, hidden=ln.hidden,
-                         source=ln.source, number=number, title=title, level=1)
+                         source=ln.source, number=number, title=title, level=1, size=ln.size, top=ln.top,
+                         bottom=ln.bottom)
         if unnumbered_heading(text, ln.size / max(self.body_size, 1.0), emph and ln.size >= self.body_size * 0.95):
             return _Para(kind="heading", text=text, page=ln.page, page_end=ln.page, hidden=ln.hidden,
-                         source=ln.source, title=text, level=1, explicit=True)
+                         source=ln.source, title=text, level=1, explicit=True, size=ln.size, top=ln.top,
+                         bottom=ln.bottom)
         return None
+
+    @staticmethod
+    def _continues_heading(prev, head: _Para) -> bool:
+        """A long unnumbered title wrapped onto a second line in the same type."""
+        return (isinstance(prev, _Para) and prev.kind == "heading" and prev.explicit and head.explicit
+                and prev.page == head.page and abs(prev.size - head.size) < 0.3
+                and 0 <= head.top - prev.bottom <= 0.8 * head.size and not prev.text.endswith(SENTENCE_END))
 
     def _breaks(self, prev: Line, ln: Line) -> bool:
         size = max(prev.size, ln.size, 1.0)
@@ -673,6 +779,14 @@ class PdfParser:
         blocks: list[Block] = []
         explicit: set[int] = set()
         n_tables = 0
+        # Heading levels from type size when the document sets its heading levels in two or more
+        # sizes above body text (Word's 标题 1/2/3 exported to PDF); otherwise numbered headings
+        # are nested by their numbering (resolve_heading_levels) and unnumbered ones rank by size.
+        heads = [it for it in items if isinstance(it, _Para) and it.kind == "heading" and it.source == "text"]
+        sized = [(it.size, it.page) for it in heads if it.size > self.body_size * 1.05]
+        n_pages = max((it.page_end for it in items if isinstance(it, _Para)), default=1)
+        size_level = _size_levels(sized, min_pages=3 if n_pages >= 12 else 2)
+        by_size = len(set(size_level.values())) >= 2 and len({lv for lv in size_level.values() if lv > 1}) >= 1
         for it in items:
             if len(blocks) >= self.settings.limits.max_blocks:
                 lim.check_block_count(len(blocks) + 1, self.settings.limits, self.path.name)
@@ -695,8 +809,10 @@ class PdfParser:
                       number=it.number if it.kind == "heading" else None,
                       title=it.title if it.kind == "heading" else None, hidden=spans,
                       source=it.source)  # type: ignore[arg-type]
-            if it.explicit:
+            if it.kind == "heading" and it.source == "text" and (
+                    it.explicit or (by_size and it.size > self.body_size * 1.05)):
                 explicit.add(len(blocks))
+                b.level = size_level.get(round(it.size, 1), 1)
             blocks.append(b)
         return blocks, explicit
 
@@ -906,6 +1022,23 @@ def _chars_to_lines(chars: list[dict], page_no: int, width: float, height: float
             page=page_no,
         ))
     return lines
+
+
+def _size_levels(heads: list[tuple[float, int]], min_pages: int = 2) -> dict[float, int]:
+    """Levels of headings from their type size, given (size, page) pairs: sizes used by
+    headings on ``min_pages`` or more pages rank 1, 2, 3 … from the largest; a size confined
+    to the cover pages and larger than all ranked sizes is level 1."""
+    pages: dict[float, set[int]] = {}
+    for size, page in heads:
+        pages.setdefault(round(size, 1), set()).add(page)
+    ranked = sorted((sz for sz, pg in pages.items() if len(pg) >= min_pages), reverse=True)
+    out = {}
+    for sz in pages:
+        below = [r for r in ranked if r <= sz + 0.05]
+        out[sz] = ranked.index(below[0]) + 1 if below else len(ranked) + 1
+        if not ranked or sz > ranked[0] + 0.05:
+            out[sz] = 1
+    return out
 
 
 def _merge_spans(spans: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:

@@ -574,3 +574,51 @@ def build_framed_pdf(path: Path, pages: int = 4) -> Path:
         c.showPage()
     c.save()
     return path
+
+
+def build_cid_font_pdf(path: Path, sizes: bool = True) -> Path:
+    """reportlab's built-in STSong-Light (UniGB-UCS2-H, no embedded font, no ToUnicode): the
+    way many generated Chinese PDFs are made. Headings in three sizes on several pages, a cover
+    title repeating the running header's words, superscripts in units, and a table whose
+    narrow header cells make closing brackets hang past the cell border."""
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.lib.units import mm
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Table, TableStyle
+
+    if "STSong-Light" not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    font = "STSong-Light"
+    body = ParagraphStyle("b", fontName=font, fontSize=10.5, leading=18, wordWrap="CJK", firstLineIndent=21)
+    cover = ParagraphStyle("c", fontName=font, fontSize=22, leading=34, alignment=1)
+    h1 = ParagraphStyle("h1", fontName=font, fontSize=16, leading=24)
+    h2 = ParagraphStyle("h2", fontName=font, fontSize=13, leading=20)
+    cell = ParagraphStyle("cell", fontName=font, fontSize=7.5, leading=9.5, wordWrap="CJK")
+    title = "某某化工有限公司清洁生产审核报告"
+
+    def on_page(canvas, doc_):
+        if doc_.page == 1:
+            return
+        canvas.setFont(font, 8.5)
+        canvas.drawCentredString(A4[0] / 2, A4[1] - 12 * mm, title)
+        canvas.drawCentredString(A4[0] / 2, 10 * mm, f"— {doc_.page} —")
+
+    story = [Paragraph(title, cover), PageBreak()]
+    for ch in range(1, 4):
+        story.append(Paragraph(["概述", "筹划与组织", "预审核"][ch - 1], h1))
+        for sec in range(1, 3):
+            story.append(Paragraph(["企业基本情况", "审核背景", "审核小组", "工作计划", "企业概况", "能源消耗"][(ch - 1) * 2 + sec - 1], h2))
+            story.append(Paragraph(f"企业新鲜水用量 {30 + ch}.5 万m³/a，厂区占地 1.2 万m²，单位产品取水量 2.{ch} m³/t。", body))
+        if ch == 3:
+            data = [[Paragraph(t, cell) for t in ("总投资费用（I）（万元）", "年运行费用总节省金额（P）（万元/a）", "投资偿还期（N=I/F）（a）")],
+                    ["79.30", "16.19", "5.61"]]
+            t = Table(data, colWidths=[45, 56, 50])
+            t.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.black), ("FONTNAME", (0, 0), (-1, -1), font)]))
+            story.append(t)
+        story.append(PageBreak())
+    SimpleDocTemplate(str(path), pagesize=A4, leftMargin=20 * mm, rightMargin=20 * mm).build(
+        story, onFirstPage=on_page, onLaterPages=on_page)
+    return path

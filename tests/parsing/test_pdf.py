@@ -204,3 +204,18 @@ def test_prose_between_aligned_rules_is_not_a_table(tmp_path, settings):
     assert doc.tables == []
     body = "".join(bl.text for bl in doc.blocks if bl.kind != "table")
     assert all(f"第{k}行：" in body for k in range(1, 13))
+
+
+def test_cid_font_pdf_superscripts_levels_cover_and_hanging_punctuation(tmp_path, settings):
+    doc = parse(b.build_cid_font_pdf(tmp_path / "cid.pdf"), settings)
+    text = "\n".join(bl.text for bl in doc.blocks)
+    assert "31.5 万m³/a" in text and "2.1 m³/t" in text  # ³ not dropped by pdfminer's UCS-2 CMap
+    assert "1.2 万m²" in text
+    assert "某某化工有限公司清洁生产审核报告" in doc.headers_footers
+    cover = doc.blocks[0]
+    assert (cover.kind, cover.text, cover.level) == ("heading", "某某化工有限公司清洁生产审核报告", 1)
+    levels = {h.text: h.level for h in doc.headings}
+    assert levels["筹划与组织"] == 1 and levels["审核小组"] == 2  # ranked by type size (16 / 13 pt)
+    t = doc.tables[0]
+    assert t.rows[0] == ["总投资费用（I）（万元）", "年运行费用总节省金额（P）（万元/a）", "投资偿还期（N=I/F）（a）"]
+    assert t.column_units == {0: "万元", 1: "万元/a", 2: "a"}
