@@ -134,6 +134,9 @@ class StoreSettings(BaseModel):
     database_url: str = Field(
         "", description="SQLAlchemy-style URL; empty = SQLite file data_dir/reviewer.db. postgresql://... for shared."
     )
+    sqlite_busy_timeout_ms: int = Field(
+        30_000, description="How long an SQLite writer waits for the lock held by another writer, in ms."
+    )
 
 
 class CopySettings(BaseModel):
@@ -172,6 +175,25 @@ class AppSettings(BaseModel):
     port: int = Field(7860, description="Port of the Gradio app and the HTTP API.")
     session_ttl_min: int = Field(480, description="Login session lifetime in minutes.")
     language: Literal["zh", "en"] = Field("zh", description="Default UI language.")
+    workers: int = Field(1, description="Review workers started with the app (each runs one review at a time).")
+    worker_mode: Literal["process", "thread"] = Field(
+        "process",
+        description="'process' = reviews run in worker processes (UI stays responsive, a crash is contained); "
+        "'thread' = in the app process.",
+    )
+    job_timeout_s: float = Field(
+        1800.0, description="A review running longer than this is stopped and marked failed, in seconds."
+    )
+    job_lease_s: float = Field(
+        120.0, description="A running job whose worker sent no heartbeat for this long is requeued, in seconds."
+    )
+    job_max_attempts: int = Field(2, description="How often a job is retried after its worker crashed.")
+    scoring_sheet: str = Field(
+        "scoring-eval-generic", description="Scoring sheet (knowledge item id) used for the score in lists."
+    )
+    api_token_days: int = Field(365, description="Lifetime of API tokens created by 'reviewer user token', in days.")
+    secure_cookies: bool = Field(False, description="Mark the session cookie Secure (set when served over HTTPS).")
+    max_batch_files: int = Field(200, description="Most reports accepted in one batch upload (folder or ZIP).")
 
 
 class Settings(BaseSettings):

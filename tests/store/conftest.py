@@ -1,0 +1,44 @@
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "webapi"))  # report_builder
+
+from reviewer.auth import add_user
+from reviewer.settings import Settings
+from reviewer.store import Store
+
+
+def make_settings(tmp_path: Path, **app) -> Settings:
+    s = Settings()
+    s.paths.data_dir = tmp_path / "data"
+    s.knowledge.embedding = "none"
+    s.llm.provider = "none"
+    s.app.worker_mode = "thread"
+    for k, v in app.items():
+        setattr(s.app, k, v)
+    return s
+
+
+@pytest.fixture
+def settings(tmp_path):
+    return make_settings(tmp_path)
+
+
+@pytest.fixture
+def store(settings):
+    st = Store.open(settings)
+    yield st
+    st.close()
+
+
+@pytest.fixture
+def users(store):
+    return {
+        "expert": add_user(store, "expert1", "expert", "pw-expert-1", group="panelA"),
+        "expert_b": add_user(store, "expert2", "expert", "pw-expert-2", group="panelB"),
+        "consultant": add_user(store, "consult1", "consultant", "pw-consult-1", group="panelA"),
+        "consultant2": add_user(store, "consult2", "consultant", "pw-consult-2", group="panelA"),
+        "bureau": add_user(store, "bureau1", "bureau", "pw-bureau-1", group="bureau"),
+    }
