@@ -255,7 +255,7 @@ def unnumbered_heading(text: str, size_ratio: float, emphasized: bool) -> bool:
         return False
     if compact in UNNUMBERED_CHAPTERS:
         return emphasized or size_ratio >= 1.1
-    if size_ratio < 1.15 or len(compact) > 25 or "：" in t or ":" in t or _DATE_LINE.match(compact):
+    if size_ratio < 1.15 or len(compact) > (40 if size_ratio >= 1.4 else 25) or "：" in t or ":" in t or _DATE_LINE.match(compact):
         return False
     from reviewer.parsing.tables import is_caption
 

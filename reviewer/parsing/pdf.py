@@ -53,6 +53,8 @@ PAGE_NUMBER_RE = re.compile(
 _BOLD_FONT_RE = re.compile(r"bold|heavy|black|semibold|demi|,b$|-b$|黑体|simhei|heiti", re.I)
 _CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
 _HANGING = set("）)】」』”’》〉。，、；：！？%％,.;:!?")
+_SENTENCE_STOP = ("。", "；", ";", "！", "？", "!", "?")
+_ENUM_START = re.compile(r"^\s*([（(]\d{1,2}[)）]|\d{1,2}[、.．)）](?!\d)|[①-⑳]|[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[)）])")
 _STRONG_END = ("。", "！", "？", "!", "?", "；", ";", "：", ":")
 
 
@@ -687,12 +689,14 @@ class PdfParser:
         size = max(prev.size, ln.size, 1.0)
         if ln.top - prev.bottom > self.line_gap * 1.8 + 1.5:
             return True
-        if abs(prev.size - ln.size) > 0.15 * size:
+        if abs(prev.size - ln.size) >= 0.5:  # lines of one paragraph share their type size
             return True
         if ln.x0 - self.left >= 1.2 * size:  # first-line indent (or a centred line)
             return True
         if prev.x1 < self.right - 2.0 * size:  # the previous line ended short of the margin
             return True
+        if prev.text.endswith(_SENTENCE_STOP) and _ENUM_START.match(ln.text):
+            return True  # '…。' then '（3）…': the next item of a list set without indent
         return prev.x0 - self.left >= 2.5 * size and prev.x1 < self.right - 1.0 * size
 
     def _para_from_lines(self, lines: list[Line]) -> _Para:
