@@ -4,21 +4,12 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "webapi"))  # report_builder
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # store_settings
+
+from store_settings import make_settings
 
 from reviewer.auth import add_user
-from reviewer.settings import Settings
 from reviewer.store import Store
-
-
-def make_settings(tmp_path: Path, **app) -> Settings:
-    s = Settings()
-    s.paths.data_dir = tmp_path / "data"
-    s.knowledge.embedding = "none"
-    s.llm.provider = "none"
-    s.app.worker_mode = "thread"
-    for k, v in app.items():
-        setattr(s.app, k, v)
-    return s
 
 
 @pytest.fixture

@@ -1,0 +1,1 @@
+"""HTTP API and the web application that serves it beside the Gradio workbench."""

@@ -1,0 +1,25 @@
+"""Run the web application with uvicorn (used by ``python app.py`` and ``reviewer serve``)."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+from reviewer.settings import Settings
+
+
+def serve(settings: Settings, with_ui: bool = True) -> None:
+    import uvicorn
+
+    from reviewer.errors import ReviewerError
+    from reviewer.webapi.app import create_app
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        app = create_app(settings, with_ui=with_ui)
+    except ReviewerError as exc:
+        print(f"错误：{exc.message}", file=sys.stderr)
+        raise SystemExit(2) from exc
+    print(f"工作台：http://{settings.app.host}:{settings.app.port}/   接口文档：http://{settings.app.host}:"
+          f"{settings.app.port}/api/v1/docs", file=sys.stderr, flush=True)
+    uvicorn.run(app, host=settings.app.host, port=settings.app.port, log_level="warning", timeout_graceful_shutdown=5)
