@@ -191,14 +191,15 @@ class ReportChat:
         floor = self.settings.llm.chat_min_score
         sources: list[ChatSource] = []
         if self._bm25 is not None:
+            # Relevance = bigram coverage (comparable across reports, decides "no answer");
+            # BM25 breaks ties. BM25 alone cannot decide: on a small report its IDF goes to zero.
             scores = self._bm25.get_scores(_tokens(question))
-            order = sorted(range(len(scores)), key=lambda i: -scores[i])[: k * 3]
+            covs = [coverage(question, p.text) for p in self._passages]
+            order = sorted((i for i in range(len(covs)) if covs[i] >= floor), key=lambda i: (-covs[i], -scores[i]))
             seen_labels: dict[str, int] = {}
             for i in order:
                 p = self._passages[i]
-                cov = coverage(question, p.text)
-                if scores[i] <= 0 or cov < floor:
-                    continue
+                cov = covs[i]
                 label = _report_label(p)
                 if seen_labels.get(label, 0) >= 2:
                     continue

@@ -108,10 +108,11 @@ def _options_address_focus(lines: list[str]) -> Verdict:
 
 def _targets_quantified(lines: list[str]) -> Verdict:
     goal = [ln for ln in lines if "目标" in ln or "削减" in ln or "降低" in ln]
-    hit = next((ln for ln in goal if _QUANT.search(ln)), None) or next(
-        (ln for ln in lines if " | " in ln and _QUANT.search(ln)), None)
+    hit = next((ln for ln in goal if _QUANT.search(ln)), None)
+    if hit is None and any(" | " in ln and "目标" in ln for ln in lines):  # a targets table: value rows
+        hit = next((ln for ln in lines if " | " in ln and re.search(r"\d", ln) and "目标" not in ln), None)
     if hit:
-        return "满足", "清洁生产目标给出了量化值。", [_piece(hit, _QUANT)]
+        return "满足", "清洁生产目标给出了量化值。", [_piece(hit, _QUANT if _QUANT.search(hit) else None)]
     anchor = goal[0] if goal else lines[0]
     return "不满足", "清洁生产目标只有定性描述，没有量化指标和基准值。", [_piece(anchor)]
 

@@ -98,16 +98,26 @@ def cache_key(model: str, messages: Sequence[Message], schema: dict[str, Any] | 
 
 
 def _is_transient(exc: BaseException) -> bool:
-    """Timeouts, connection errors, 429 and 5xx are worth retrying; bad keys and bad requests are not."""
-    name = type(exc).__name__
-    if name in ("APITimeoutError", "APIConnectionError", "RateLimitError", "InternalServerError",
-                "ServiceUnavailableError", "TimeoutException", "ConnectError", "ReadTimeout", "ConnectTimeout",
-                "RemoteProtocolError", "ReadError"):
-        return True
-    if isinstance(exc, TimeoutError | ConnectionError):
-        return True
-    status = getattr(exc, "status_code", None)
-    return isinstance(status, int) and (status == 429 or status >= 500)
+    """Timeouts, connection errors, 429 and 5xx are worth retrying; bad keys and bad requests are not.
+
+    Client libraries wrap each other's errors (langchain-openai's OpenAIConnectionError around
+    openai's APIConnectionError around httpx's ConnectError), so the whole chain is inspected.
+    """
+    seen: set[int] = set()
+    e: BaseException | None = exc
+    while e is not None and id(e) not in seen:
+        seen.add(id(e))
+        name = type(e).__name__
+        if any(k in name for k in ("Timeout", "Connection", "Connect", "RateLimit", "InternalServer",
+                                   "ServiceUnavailable", "RemoteProtocol", "ReadError")):
+            return True
+        if isinstance(e, TimeoutError | ConnectionError):
+            return True
+        status = getattr(e, "status_code", None)
+        if isinstance(status, int) and (status == 429 or status >= 500):
+            return True
+        e = e.__cause__ or e.__context__
+    return False
 
 
 _JSON_OBJECT = re.compile(r"\{.*\}", re.S)
