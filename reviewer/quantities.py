@@ -81,6 +81,7 @@ _alias("μg|ug|微克", "μg", "microgram", "mass")
 _alias("kt|千吨", "kt", "kilo_metric_ton", "mass")
 _alias("m³|m3|m^3|立方米|立方|方|Nm³|Nm3|标立方米|标方", "m³", "m**3", "volume")
 _alias("L|l|升", "L", "liter", "volume")
+_alias("kL|KL|kl", "kL", "kiloliter", "volume")  # beer, beverages: 千升 = m³
 _alias("mL|ml|毫升", "mL", "milliliter", "volume")
 _alias("kWh|kW·h|kW.h|kw·h|kwh|KWh|KWH|kW•h|千瓦时|千瓦·时|度", "kWh", "kWh", "energy")
 _alias("MWh|兆瓦时", "MWh", "MWh", "energy")

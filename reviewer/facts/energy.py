@@ -316,6 +316,7 @@ _AMOUNT_H = re.compile(r"实物量|消耗量|消费量|用量|耗量|数量|使�
 _UNIT_WORD = re.compile(r"单位")
 
 
+_TOTAL_ENERGY = re.compile(r"综合能耗|综合能源消费|能源消费总量|总能耗|能耗总量")
 _HEADER_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 
 
@@ -510,7 +511,7 @@ def _rows_by_columns(tv: TableView, groups: list[dict], basis: str | None) -> li
     for r in tv.table.body_rows():
         label = tv.label(r)
         labels = tv.row_labels(r)
-        total = any(is_total_label(x) for x in labels[:2]) or "综合能耗" in norm(label)
+        total = any(is_total_label(x) for x in labels[:2]) or bool(_TOTAL_ENERGY.search(norm(label)))
         carrier = None if total else carrier_of(label)
         for g in groups:
             amount = None
@@ -586,7 +587,7 @@ def _rows_transposed(tv: TableView, basis: str | None) -> list[EnergyRow]:
         if c == tv.label_col or c in tv.seq_cols or c == tv.unit_col:
             continue
         header = tv.headers[c]
-        total = is_total_label(header) or "综合能耗" in norm(header)
+        total = is_total_label(header) or bool(_TOTAL_ENERGY.search(norm(header)))
         carrier = None if total else carrier_of(header)
         from reviewer.quantities import unit_from_header
 
@@ -876,14 +877,19 @@ def _prose_energy_rows(doc: Document) -> list[EnergyRow]:
                 tq = parse_quantity(tq.raw.replace("t", "tce", 1)) or tq
             if tq.canonical_unit.split("/")[0] != "tce":
                 continue
-            # the amount: the last physical quantity before '折标准煤' in the same sentence
-            amt = [q for q in find_quantities(before) if q.kind == "number" and q.canonical_unit
+            # the amount: the one physical quantity of the clause before '折标准煤'; an enumeration
+            # ('节约蒸汽14195t、减少元明粉消耗135.8t，折合标准煤…') converts a sum, not one carrier
+            trimmed = before.rstrip(" ，,")  # '用电量356.8万kWh，折标准煤…': the amount ends the previous clause
+            clause_start = max(trimmed.rfind(ch) for ch in "，,；;。") + 1
+            amt = [q for q in find_quantities(trimmed[clause_start:]) if q.kind == "number" and q.canonical_unit
                    and q.canonical_unit.split("/")[0] in ("kWh", "m³", "t", "kJ")]
-            if not amt:
+            if len(amt) != 1 or "、" in trimmed[clause_start:]:
                 continue
-            a = amt[-1]
+            a = amt[0]
+            if a.span:
+                a.span = (a.span[0] + clause_start, a.span[1] + clause_start)
             words = before[: a.span[0]] if a.span else before
-            clause = re.split(r"[，,；;。]", words)[-1]
+            clause = re.split(r"[，,；;。、]", words)[-1]
             carrier = carrier_of(clause)
             if carrier is None:
                 for alias, c in _ALIAS_LIST:
@@ -952,3 +958,42 @@ def log_distance(a: float, b: float) -> float:
 
 
 EnergyFacts.model_rebuild()
+
+
+# ---------------------------------------------------------------------------------------------
+# facts for the fact core (reviewer.facts.extract_facts calls ``facts(doc)``)
+# ---------------------------------------------------------------------------------------------
+_FACT_SUBJECT = {"电力": "电", "新水": "新鲜水"}
+
+
+def facts(doc: Document) -> list:
+    """Yearly consumption per carrier and the yearly total (综合能耗) from standard-coal conversion
+    tables, as Facts — the year headers of these tables ('2023年实物量', '2023年折标煤（tce）')
+    are not plain year columns, so the baseline extractor does not read them. Only table rows
+    with a year; prose and cross-table pairs are left out (they repeat facts found elsewhere)."""
+    from reviewer.facts import Fact, FactKey, block_section
+
+    out = []
+    energy = extract_energy(doc)
+    for t in energy.tables:
+        if t.table is None or t.table < 0:
+            continue
+        for row in t.rows:
+            if not row.period or not row.period.isdigit():
+                continue
+            section, chapter = block_section(doc, row.block)
+            items = []
+            if row.is_total and row.tce is not None and row.basis != "等价值":
+                items.append(("综合能耗", row.tce, row.tce_col))
+            elif row.carrier and row.amount is not None:
+                items.append((_FACT_SUBJECT.get(row.carrier, row.carrier), row.amount, row.amount_col))
+            for subject, q, col in items:
+                basis = q.canonical_unit
+                loc = q.locator or row.locator
+                out.append(Fact(
+                    key=FactKey(subject=subject, aspect="consumption", period=row.period, scope="plant", basis=basis),
+                    quantity=q, locator=loc, section=section, chapter=chapter, source="table", origin="energy",
+                    label=row.label, quote=q.raw, confidence=0.9,
+                ))
+                del col
+    return out

@@ -160,10 +160,10 @@ def _indicators_as_rows(tv: TableView, row_inds: dict[int, str]) -> list[Economi
     opt_cols = [c for c in cols if sum(1 for r in row_inds if parse_quantity(tv.table.cell(r, c)) is not None) >= 2]
     verdict_rows = [r for r in tv.table.body_rows() if _VERDICT_LABEL.search(norm(tv.label(r)))]
     out = []
-    caption_name = _option_from_caption(tv)
+    caption_name = _option_from_caption(tv) or _caption_title(tv)
     for c in opt_cols:
         name = tv.headers[c].strip()
-        if (not name or re.fullmatch(r"(数值|数据|指标值|结果|计算结果|金额)", norm(name))) and caption_name:
+        if not name or re.fullmatch(r"(数值|数据|指标值|结果|计算结果|金额|数量|值|计算值)", norm(name)):
             name = caption_name
         ev = EconomicEvaluation(option=name or f"第{c + 1}列", source="table", table=tv.table.index,
                                 block=tv.block.index if tv.block else None)
@@ -227,8 +227,15 @@ def _indicators_as_cols(tv: TableView, col_inds: dict[int, str]) -> list[Economi
 
 
 def _caption_title(tv: TableView) -> str:
-    """An option named only by the table caption ('表5-3 电镀线改造经济评估')."""
-    cap = re.sub(r"^(附)?表\s*[\d\-－.A-Za-z一二三四五六七八九十]+\s*", "", (tv.table.caption or "").strip())
+    """An option named only by the table caption ('表5-3 电镀线改造经济评估'), written on the
+    table or as the paragraph just before it."""
+    cap_text = (tv.table.caption or "").strip()
+    if not cap_text and tv.doc is not None and tv.block is not None:
+        for b in tv.doc.blocks[max(0, tv.block.index - 2): tv.block.index][::-1]:
+            if b.kind == "paragraph" and re.match(r"^\s*(附)?表\s*[\d一二三四五六七八九十]", b.text):
+                cap_text = b.text.strip()
+                break
+    cap = re.sub(r"^(附)?表\s*[\d\-－.A-Za-z一二三四五六七八九十]+\s*", "", cap_text)
     cap = re.sub(r"(的)?(经济评估|经济评价|经济分析|经济可行性分析)(指标|结果)?(表|一览表)?$", "", cap)
     return cap.strip() or "该方案"
 

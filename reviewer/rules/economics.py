@@ -210,7 +210,7 @@ def check_npv(run: RuleRun) -> Iterator[Finding]:
     """## 检查内容
     对给出净现值 NPV 的方案，用报告自己的总投资 I、年净现金流量 F、贴现率 i 和寿命期（折旧期）n
     按 NPV = Σ_{j=1..n} F/(1+i)^j − I 重算（i、n 可取自方案表或全文统一说明，如“贴现率取8%”）。
-    I、F 按修约区间计算，再放宽参数规定的相对偏差；把现金流放在各年年初的算法也接受。
+    I、F 按修约区间计算，再放宽参数规定的相对偏差（现金流按各年年末计，与审核手册公式一致）。
 
     ## 为什么重要
     净现值是判断方案经济可行的核心依据（NPV ≥ 0 才可行）。净现值与其输入数据对不上，说明计算过程
@@ -238,11 +238,9 @@ def check_npv(run: RuleRun) -> Iterator[Finding]:
         npv_v, npv_lo, npv_hi = _money(ev.npv, ev.investment)
         lo = min(_npv(i_hi, n, inv_hi, f_lo), _npv(i_lo, n, inv_hi, f_lo))
         hi = max(_npv(i_lo, n, inv_lo, f_hi), _npv(i_hi, n, inv_lo, f_hi))
-        lo_d = min(_npv(i_hi, n, inv_hi, f_lo, True), _npv(i_lo, n, inv_hi, f_lo, True))
-        hi_d = max(_npv(i_lo, n, inv_lo, f_hi, True), _npv(i_hi, n, inv_lo, f_hi, True))
         tol = rel * max(abs(npv_v), abs(inv))
         stated = (npv_lo, npv_hi)
-        if iv_overlap((lo, hi), stated, abs_tol=tol) or iv_overlap((lo_d, hi_d), stated, abs_tol=tol):
+        if iv_overlap((lo, hi), stated, abs_tol=tol):
             continue
         expected = _npv(i, n, inv, f)
         yield run.finding(
@@ -313,32 +311,12 @@ def check_irr(run: RuleRun) -> Iterator[Finding]:
         hi = (r_hi if r_hi is not None else r) * 100
         if iv_overlap((lo, hi), (stated.low, stated.high), abs_tol=p.abs_tol_pp):
             continue
-        # annuity-due convention (flows at the start of each year)
-        if _irr_due_matches(inv, f, n, stated.value, p.abs_tol_pp):
-            continue
         yield run.finding(
             f"内部收益率计算错误：{_name(ev)} I={_show(ev.investment)}，F={_show(ev.net_cash_flow)}，"
             f"n={fmt_number(n)} 年，重算 IRR≈{r * 100:.2f}%，报告为 {_show(ev.irr)}",
             ev.irr.quote, ev.irr.locator, expected=round(r * 100, 2), found=stated.value,
             data=_metric_data(ev), other=_other(ev.investment, ev.net_cash_flow, exclude=ev.irr),
         )
-
-
-def _irr_due_matches(inv: float, f: float, n: float, stated_pct: float, tol_pp: float) -> bool:
-    lo, hi = 1e-9, 10.0
-
-    def g(r: float) -> float:
-        return _npv(r, n, inv, f, due=True)
-
-    if g(lo) <= 0 or g(hi) > 0:
-        return False
-    for _ in range(200):
-        mid = (lo + hi) / 2
-        if g(mid) > 0:
-            lo = mid
-        else:
-            hi = mid
-    return abs(lo * 100 - stated_pct) <= tol_pp
 
 
 # ---------------------------------------------------------------------------------------------

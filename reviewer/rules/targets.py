@@ -309,7 +309,13 @@ def check_implausible(run: RuleRun) -> Iterator[Finding]:
     # (b) savings larger than the total they come from
     from reviewer.facts.savings import implausible_savings
 
+    # a saving that is another statement of the same saving with a 10ᵏ slip is UNI006's
+    from reviewer.rules.units import scale_slips
+
+    slipped = {(bad.locator.block, round(bad.quantity.canonical_value, 6)) for bad, _good, _k in scale_slips(run)}
     for item in implausible_savings(run.doc, run.ctx, margin):
+        if (item.locator.block, round(float(item.data.get("saving", -1)), 6)) in slipped:
+            continue
         yield run.finding(
             item.message, item.quote, item.locator, expected=item.expected, found=item.found,
             other=item.other, data=item.data, severity=item.severity,  # type: ignore[arg-type]

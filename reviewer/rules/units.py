@@ -493,7 +493,7 @@ def check_electricity_basis(run: RuleRun) -> Iterator[Finding]:
         text = run.doc.text
         if "当量值" in text or "等价值" in text:
             return
-        v, quote, loc, _origin, _declared = used[0]
+        v, _declared, quote, loc, _origin = used[0]
         yield run.finding(
             f"未说明电力折标准煤采用当量值还是等价值（此处系数约 {fmt_number(v)} kgce/kWh）",
             quote, loc, expected="注明当量值或等价值", found="未说明", severity="warning",
@@ -663,7 +663,7 @@ def check_scale(run: RuleRun) -> Iterator[Finding]:
     ## 通过示例
     第六章写“2023年全厂用电量为356.8万kWh”。
     """
-    from reviewer.facts.scale import scale_power, series_outlier
+    from reviewer.facts.scale import series_outlier
 
     p: ScaleParams = run.params
     rel = p.rel_tol_pct / 100
@@ -680,39 +680,13 @@ def check_scale(run: RuleRun) -> Iterator[Finding]:
             continue
         series.setdefault((f.key.subject, f.key.aspect, f.key.scope, f.key.basis), []).append(f)
 
-    def odd_one(a, b, power: int):
-        """The fact of the pair that disagrees with the rest of its series."""
-        import math
-
-        rest = [x for x in series.get((a.key.subject, a.key.aspect, a.key.scope, a.key.basis), [])
-                if x.key.period != a.key.period and x.quantity.canonical_value > 0]
-        if rest:
-            import statistics
-
-            med = statistics.median(x.quantity.canonical_value for x in rest)
-            da = abs(math.log10(a.quantity.canonical_value / med)) if a.quantity.canonical_value > 0 else 99
-            db = abs(math.log10(b.quantity.canonical_value / med)) if b.quantity.canonical_value > 0 else 99
-            return (a, b) if da > db else (b, a)
-        return (b, a) if (b.locator.block or 0) >= (a.locator.block or 0) else (a, b)
-
-    # (1) the same key in two places
-    for key, group in fs.by_key.items():
-        if len(group) < 2 or not key.period:
+    # (1) the same quantity stated in two places (facts of the fact core, plus the savings
+    # sentences and columns, which name their subject by verb: 节水, 节电)
+    for bad, good, power in scale_slips(run, rel):
+        if loc_key(bad) in seen:
             continue
-        for i in range(len(group)):
-            for j in range(i + 1, len(group)):
-                a, b = group[i], group[j]
-                if loc_key(a) == loc_key(b) or a.quantity.kind != "number" or b.quantity.kind != "number":
-                    continue
-                k = scale_power(a.quantity, b.quantity, rel_tol=rel)
-                if k is None:
-                    continue
-                bad, good = odd_one(a, b, k)
-                if loc_key(bad) in seen:
-                    continue
-                seen.add(loc_key(bad))
-                power = k if bad is a else -k
-                yield _scale_finding(run, bad, good, power)
+        seen.add(loc_key(bad))
+        yield _scale_finding(run, bad, good, power)
     # (2) one year off in a series from one table row
     if p.check_series:
         rows: dict[tuple, list] = {}
@@ -801,6 +775,101 @@ def _scale_in_conversions(run: RuleRun, rel: float, seen: set) -> Iterator[Findi
             f.quote or f.quantity.raw, f.locator, expected=round(shown, 4), found=f.quantity.value,
             other=[{"quote": x.quote or x.quantity.raw, **x.locator.model_dump()} for x in parts],
         )
+
+
+@dataclass
+class _Stmt:
+    """A stated quantity with the key it is about (a Fact, or a saving read by reviewer.facts.savings)."""
+
+    key: Any
+    quantity: Any
+    locator: Any
+    quote: str
+    label: str
+    source: str
+
+
+_DIGITS = re.compile(r"\d[\d,，]*(?:\.\d+)?")
+
+
+def _sig_digits(q) -> str:
+    m = _DIGITS.search(q.raw or "")
+    if not m:
+        return ""
+    return m.group(0).replace(",", "").replace("，", "").replace(".", "").lstrip("0").rstrip("0")
+
+
+def scale_slips(run: RuleRun, rel: float = 0.002) -> list[tuple[_Stmt, _Stmt, int]]:
+    """(bad, good, power) for quantities stated twice with a 10ᵏ slip (cached per review)."""
+    return run.ctx.cached(f"scale_slips:{rel}", lambda: _same_quantity_slips(run, rel))
+
+
+def _statements(run: RuleRun) -> list[_Stmt]:
+    from reviewer.facts import FactKey
+    from reviewer.facts.savings import savings
+
+    out = [_Stmt(f.key, f.quantity, f.locator, f.quote, f.label, f.source) for f in _facts(run)
+           if f.quantity.kind == "number" and not f.quantity.comparator]
+    have = {(x.locator.block, round(x.quantity.canonical_value, 9)) for x in out}
+    for sv in run.ctx.cached("savings", lambda: savings(run.doc)):
+        q = sv.quantity
+        if (sv.locator.block, round(q.canonical_value, 9)) in have:
+            continue
+        key = FactKey(subject=sv.subject, aspect="reduction", period="", scope="plant",
+                      basis=q.canonical_unit)
+        out.append(_Stmt(key, q, sv.locator, sv.quote, sv.option or sv.subject, sv.source))
+    return out
+
+
+def _same_quantity_slips(run: RuleRun, rel: float) -> list[tuple[_Stmt, _Stmt, int]]:
+    from reviewer.facts.scale import scale_power
+
+    stmts = _statements(run)
+    groups: dict[tuple, list[_Stmt]] = {}
+    for st in stmts:
+        k = st.key
+        groups.setdefault((k.subject, k.aspect, k.period, _strip_time(k.basis)), []).append(st)
+    out: list[tuple[_Stmt, _Stmt, int]] = []
+
+    def same_place(a: _Stmt, b: _Stmt) -> bool:
+        la, lb = a.locator, b.locator
+        return (la.block, la.row, la.col, la.char_start) == (lb.block, lb.row, lb.col, lb.char_start)
+
+    def agree(a: _Stmt, b: _Stmt) -> bool:
+        return iv_overlap((a.quantity.low, a.quantity.high), (b.quantity.low, b.quantity.high), rel_tol=rel)
+
+    for (subject, _aspect, period, _basis), group in groups.items():
+        if len(group) < 2 or not subject:
+            continue
+        flagged: set[int] = set()
+        for i in range(len(group)):
+            for j in range(i + 1, len(group)):
+                a, b = group[i], group[j]
+                if same_place(a, b):
+                    continue
+                strict = bool(period) and a.key.scope == b.key.scope
+                k = scale_power(a.quantity, b.quantity, rel_tol=rel)
+                da, db = _sig_digits(a.quantity), _sig_digits(b.quantity)
+                if k is not None and not strict and (len(da) < 3 or len(db) < 3):
+                    k = None  # without a year, only numbers with enough digits are the same number
+                if k is None and da == db and len(da) >= 3:
+                    k = scale_power(a.quantity, b.quantity, powers=(1,), rel_tol=rel)
+                if k is None:
+                    continue
+                # the culprit: the one fewer places agree with; then the prose restatement; then the later
+                sa = sum(1 for x in group if x is not a and agree(x, a))
+                sb = sum(1 for x in group if x is not b and agree(x, b))
+                if sa != sb:
+                    bad, good = (a, b) if sa < sb else (b, a)
+                elif a.source != b.source:
+                    bad, good = (a, b) if a.source == "prose" else (b, a)
+                else:
+                    bad, good = (b, a) if (b.locator.block or 0) >= (a.locator.block or 0) else (a, b)
+                if id(bad) in flagged:
+                    continue
+                flagged.add(id(bad))
+                out.append((bad, good, k if bad is a else -k))
+    return out
 
 
 def _fact_quote(run: RuleRun, f) -> str:
