@@ -212,6 +212,10 @@ def ch2(r: Renderer) -> None:
     r.P(r.name_seg(), r.pick(["（以下简称“公司”）", "（简称“公司”）", ""]),
         r.pick(["统一社会信用代码", "社会信用代码"]), e.credit_code, "，法定代表人", e.legal_rep, "，注册地址为",
         Seg(e.address, key="ent.address"), "。", f"公司占地面积约{area}平方米，", f"所属行业为{ind.sector}。", sid="ch2.profile")
+    r.P(r.pick(["厂区地处", "公司所在地为", "企业位于"]), Seg(e.place.province, key="ent.province"), Seg(e.place.city, key="ent.city"),
+        Seg(e.place.county, key="ent.county"), r.pick([f"{e.park}内，", f"{e.park}，"]),
+        r.pick(["周边以工业企业为主，交通便利，供水、供电、供汽等基础设施完善。", "园区基础设施配套齐全，污水纳入园区污水处理厂集中处理。",
+                "厂区周边无自然保护区、饮用水水源保护区等环境敏感目标。"]), sid="ch2.location")
     r.P(r.pick(["公司实行", "生产采用"]), e.shifts, f"，年工作{e.days}天，", r.pick(["年运行时间约", "设备年运行"]), f"{e.hours}小时。",
         r.pick(["建设项目环境影响评价文件已取得", "公司建设项目环评已取得"]), f"{e.eia_doc}批复，", "已按规定申领排污许可证（证书编号：",
         e.permit_no, "）。")
@@ -877,11 +881,14 @@ def ch5(r: Renderer) -> None:
             Seg(r.pick([f"方案{verdict}。", f"{verdict}，建议实施。" if e.verdict_feasible else f"{verdict}。"]), key=f"opt.{o.id}.verdict"),
             sid=f"ch5.verdict.{o.id}")
     r.section(r.pick(["推荐可实施方案", "可行性分析结果汇总", "确定实施方案"]))
-    header = [["编号", "方案名称", "投资（万元）", "年净收益（万元）", "投资偿还期（a）", "净现值（万元）", "内部收益率（%）", "结论"]]
+    use_p = r.rng.random() < 0.5
+    header = [["编号", "方案名称", "投资（万元）", r.pick(["年经济效益P（万元）", "年运行费用节省P（万元）"]) if use_p else
+               r.pick(["年增加现金流量F（万元）", "年净现金流量F（万元）"]), "投资偿还期（a）", "净现值（万元）", "内部收益率（%）", "结论"]]
     body = []
     for o in highs:
         e = o.econ
-        body.append([Seg(r.opt_label(o)), Seg(o.name), r.q_money(f"opt.{o.id}.invest", o.invest), r.N(f"opt.{o.id}.econ.F", e.cash_flow, 2),
+        pf = r.N(f"opt.{o.id}.econ.P", e.saving, 2) if use_p else r.N(f"opt.{o.id}.econ.F", e.cash_flow, 2)
+        body.append([Seg(r.opt_label(o)), Seg(o.name), r.q_money(f"opt.{o.id}.invest", o.invest), pf,
                      r.N(f"opt.{o.id}.econ.N", e.payback, 2), r.N(f"opt.{o.id}.econ.NPV", e.npv, 2),
                      r.N(f"opt.{o.id}.econ.IRR", e.irr, 2), Seg("可行" if e.verdict_feasible else "不可行", key=f"opt.{o.id}.verdict_cell")])
     r.table("中/高费方案可行性分析结果汇总", header, body, tid="econ_summary")
@@ -917,7 +924,7 @@ def _econ_table(r: Renderer, o: Option) -> None:
 
 
 def ch6(r: Renderer) -> None:
-    f, s = r.f, r.s
+    f = r.f
     t = f.totals
     r.chapter("ch6", r.pick(["方案实施", "方案的实施", "清洁生产方案实施及效果"]))
     r.section(r.pick(["方案实施情况", "组织实施", "方案实施进度"]))
@@ -931,31 +938,25 @@ def ch6(r: Renderer) -> None:
     r.table("中/高费方案实施情况", header, body, tid="impl_status")
     r.section(r.pick(["中/高费方案实施效果", "验证中/高费方案实施效果", "已实施中/高费方案效果"]))
     y = f.base_year
-    for o in [o for o in f.options if o.cls == "high" and o.status == "已实施"]:
-        rows = []
-        for res, q in o.savings.items():
-            if res in CARRIERS:
-                e = f.carrier(res)
-                before = e.qty[y]
-                name = f"{e.name}消耗量"
-                dec, scale, unit = (2, 1e4, "万kWh") if res == "electricity" and s.elec_unit == "万kWh" else \
-                                   (2, 1e4, "万m³") if res == "natural_gas" and s.gas_unit == "万m³" else (0, 1, e.unit)
-            elif res == "water":
-                before, name = f.water[y], "新鲜水用量"
-                dec, scale, unit = (2, 1e4, "万m³") if s.water_unit == "万m³" and f.water[y] % 100 == 0 and q % 100 == 0 else (0, 1, s.water_unit if s.water_unit != "万m³" else "m³")
+    done = [o for o in f.options if o.cls == "high" and o.status == "已实施"]
+    r.P(r.pick(["已实施中/高费方案经连续运行考核，根据分项计量和监测数据核定的实施效果如下。",
+                "各中/高费方案投运后，审核小组根据计量台账和监测报告对实施效果进行了核定，结果见下表。"]))
+    body = []
+    for o in done:
+        parts = r.savings_text(o)
+        body.append([Seg(r.opt_label(o)), Seg(o.name), Seg(o.done), parts, r.q_money(f"opt.{o.id}.benefit", o.benefit, role="item"),
+                     Seg("达到预期" if r.rng.random() < 0.8 else "基本达到预期")])
+    rows = []
+    for row in body:
+        cells = []
+        for c in row:
+            if isinstance(c, list):
+                cells.append(Seg("".join(x.text if isinstance(x, Seg) else str(x) for x in c)))
             else:
-                raw = f.raws[int(res[3:])]
-                before, name, unit = raw.qty[y], f"{raw.name}消耗量", "t"
-                dec, scale = max(_decimals_for([before, q]), 1), 1
-            after = round(before - q, 4)
-            kk = f"optimpl.{o.id}.{res}"
-            rows.append([Seg(name), Seg(unit), r.N(f"{kk}.before", before, dec, scale, role="calc"), r.N(f"{kk}.after", after, dec, scale, role="calc"),
-                         r.N(f"{kk}.red", q, dec, scale, role="calc"), r.N(f"{kk}.pct", round(q / before * 100, 2), 2, role="calc")])
-        if rows:
-            r.P(f"{r.opt_label(o)} {o.name}：", r.pick(["方案于", "该方案于"]), o.done, r.pick(["建成投运，", "完成并投入使用，"]),
-                r.pick(["经连续运行考核，实施前后对比如下。", "根据实施前后的监测和计量数据，效果如下。"]))
-            r.table(f"{o.name}实施前后对比", [["指标", "单位", f"实施前（{y}年）", "实施后（折算全年）", "削减量", "削减率（%）"]], rows,
-                    tid=f"optimpl.{o.id}")
+                cells.append(c)
+        rows.append(cells)
+    r.table("已实施中/高费方案实施效果", [["编号", "方案名称", "投运时间", "实际节约量", "年经济效益（万元）", "评价"]], rows,
+            tid="high_results")
     r.section(r.pick(["清洁生产目标完成情况", "审核目标完成情况", "目标实现情况"]))
     if "targets" in f.omit:
         r.P("本轮审核各方案实施后，企业能耗、水耗和污染物排放均有所下降。")

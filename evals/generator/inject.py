@@ -9,6 +9,7 @@ Labels point at the changed text through short verbatim anchors.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import math
 import random
@@ -378,6 +379,8 @@ def inj_tgt_claimed_met(f: Facts, rng: random.Random, used: set[str]) -> Pending
         raise NotApplicable
     t = rng.choice(cands)
     t.plan_pct = math.ceil(t.achieved_pct * rng.uniform(1.3, 1.8) * 2) / 2 + 0.5
+    t.claim_forced = True
+    t.claimed_met = True
     derive_targets(f)
     if t.met:
         raise NotApplicable
@@ -733,6 +736,13 @@ def tx_red_sum(doc, f, rng, used) -> TextEdit:
         wrong, right = _edit_value(doc, i, path, rng)
     used.add(key)
     also = ["CON_MISMATCH"] if n_occ > 1 else []
+    tid = doc.elements[i].tid
+    if tid == "wb":
+        also.append("BAL_WATER_RATE")  # the totals row is also a water-balance identity
+    if key.startswith("en.total."):
+        also += ["UNI_INTENSITY", "UNI_COAL"]  # intensities and Σ standard coal are computed from the true total
+    if key.startswith("tot."):
+        also.append("RED_OPTION_TOTAL")
     return TextEdit("RED_SUM", i, [wrong], wrong, right, f"{key}：合计应为各项之和{right}", also)
 
 
@@ -808,7 +818,10 @@ def tx_uni_scale(doc, f, rng, used) -> TextEdit:
     seg.text = wrong
     seg.key = key + "#edited"
     used.add(key)
-    return TextEdit("UNI_SCALE", i, [wrong], wrong, right, f"{key}：数量级错误（×{factor:g}），应为{right}", ["CON_MISMATCH"])
+    also = ["CON_MISMATCH"]
+    if key.startswith("tot."):
+        also += ["TGT_IMPLAUSIBLE", "RED_OPTION_TOTAL"]  # a saving ×10ⁿ may exceed the plant's total use
+    return TextEdit("UNI_SCALE", i, [wrong], wrong, right, f"{key}：数量级错误（×{factor:g}），应为{right}", also)
 
 
 def _body_paras(doc: ReportDoc, min_len: int = 40) -> list[int]:
@@ -825,15 +838,31 @@ def _body_paras(doc: ReportDoc, min_len: int = 40) -> list[int]:
     return out
 
 
-def _visible_anchor(doc: ReportDoc, i: int) -> str:
-    text = doc.elements[i].text
-    for start in range(0, max(1, len(text) - 20), 7):
+def _visible_anchor(doc: ReportDoc, i: int, from_end: bool = False, text: str | None = None) -> str:
+    """A ≤22-character piece of paragraph ``i`` found nowhere else (from its start or its end)."""
+    text = text if text is not None else doc.elements[i].text
+    starts = list(range(0, max(1, len(text) - 20), 7))
+    if from_end:
+        starts = [max(0, len(text) - 22 - k) for k in range(0, max(1, len(text) - 20), 7)]
+    texts = [_norm(t) for t in expanded_texts(doc)]
+    for start in starts:
         cand = text[start:start + 22]
         n = _norm(cand)
-        hits = sum(1 for t in expanded_texts(doc) if n in _norm(t))
-        if hits == 1 and not any(ch.isdigit() for ch in cand[:2]):
+        if len(n) >= 8 and sum(1 for t in texts if n in t) == 1:
             return cand
     raise NotApplicable
+
+
+def _para_anchors(doc: ReportDoc, i: int, text: str | None = None) -> list[str]:
+    """Anchors at both ends of a paragraph: a parser may split it where it crosses a page."""
+    out = [_visible_anchor(doc, i, text=text)]
+    try:
+        end = _visible_anchor(doc, i, from_end=True, text=text)
+        if end not in out:
+            out.append(end)
+    except NotApplicable:
+        pass
+    return out
 
 
 def tx_sec_hidden(doc, f, rng, used, fmt: str = "docx") -> TextEdit:
@@ -841,7 +870,6 @@ def tx_sec_hidden(doc, f, rng, used, fmt: str = "docx") -> TextEdit:
     i = rng.choice(paras)
     used.add(f"para.{i}")
     para = doc.elements[i]
-    anchor = _visible_anchor(doc, i)
     kinds = ["white", "tiny", "zero_width"] + (["vanish"] if fmt == "docx" else [])
     kind = rng.choice(kinds)
     if kind == "zero_width":
@@ -851,12 +879,24 @@ def tx_sec_hidden(doc, f, rng, used, fmt: str = "docx") -> TextEdit:
         s = rng.choice(segs)
         pos = len(s.text) // 2
         hidden = "\u200b\u200c\u200d\u2060"
+        full = para.text
+        at = full.index(s.text) + pos
         s.text = s.text[:pos] + hidden + s.text[pos:]
+        # anchors on either side of the invisible characters, never across them
+        anchors = []
+        for piece in (full[:at], full[at:]):
+            if len(piece) >= 10:
+                with contextlib.suppress(NotApplicable):
+                    anchors.append(_visible_anchor(doc, i, text=piece))
+        if not anchors:
+            raise NotApplicable
         text = "零宽字符U+200B/U+200C/U+200D/U+2060"
     else:
+        anchors = _para_anchors(doc, i)
         text = rng.choice(HIDDEN_STUFFING)
         para.segs.append(Seg(text, hidden=kind))
-    return TextEdit("SEC_HIDDEN_TEXT", i, [anchor], text, "", f"段落中插入隐藏文字（{kind}）")
+        anchors.append(text[:24])  # parsers may keep the hidden run apart from its paragraph
+    return TextEdit("SEC_HIDDEN_TEXT", i, anchors, text, "", f"段落中插入隐藏文字（{kind}）")
 
 
 def tx_sec_injection(doc, f, rng, used, fmt: str = "docx") -> TextEdit:
@@ -866,9 +906,9 @@ def tx_sec_injection(doc, f, rng, used, fmt: str = "docx") -> TextEdit:
     text = rng.choice(INJECTIONS)
     para = doc.elements[i]
     if rng.random() < 0.5:
-        anchor = _visible_anchor(doc, i)
+        anchors = [*_para_anchors(doc, i), text[:24]]
         para.segs.append(Seg(text, hidden="white" if fmt != "docx" or rng.random() < 0.5 else "vanish"))
-        return TextEdit("SEC_INJECTION", i, [anchor], text, "", "段落末尾以隐藏格式插入指令性文字", ["SEC_HIDDEN_TEXT"])
+        return TextEdit("SEC_INJECTION", i, anchors, text, "", "段落末尾以隐藏格式插入指令性文字", ["SEC_HIDDEN_TEXT"])
     doc.elements.insert(i + 1, Para([Seg(text)], style="body", sid="injection"))
     return TextEdit("SEC_INJECTION", i + 1, [text[:26]], text, "", "正文中插入试图影响审查结论的指令性文字")
 
@@ -893,9 +933,9 @@ def tx_bpl_foreign_place(doc, f, rng, used, foreign_place=None) -> TextEdit:
     if foreign_place is None:
         raise NotApplicable
     c = _candidates(doc, lambda s, e: isinstance(e, Para) and s.key == "ent.city")
-    if not c:
+    if len(c) < 2:
         raise NotApplicable
-    i = c[0][0]
+    i = rng.choice(c[1:])[0]  # a leftover sits after the report has already named the real place
     para = doc.elements[i]
     right = f.ent.place.city + f.ent.place.county
     for s in para.segs:

@@ -255,6 +255,7 @@ class Target:
     achieved_pct: float = 0.0
     met: bool = True
     claimed_met: bool = True
+    claim_forced: bool = False  # the report claims "met" regardless (TGT_CLAIMED_MET)
     long_pct: float | None = None  # mid/long-term planned change in %
     long_target: float | None = None
     decimals: int = 2
@@ -589,6 +590,8 @@ def derive_targets(f: Facts) -> None:
             t.met = True
         else:
             t.met = t.achieved <= t.target if t.kind == "le" else t.achieved >= t.target
+        if not t.claim_forced:
+            t.claimed_met = t.met
 
 
 def indicator_level(row: IndicatorRow) -> int:
