@@ -503,56 +503,76 @@ def check_electricity_basis(run: RuleRun) -> Iterator[Finding]:
 # ---------------------------------------------------------------------------------------------
 # UNI004 superseded GB/T 2589-2008 coefficients
 # ---------------------------------------------------------------------------------------------
-class OldStandardParams(BaseModel):
-    effective_year: int = Field(2021, description="GB/T 2589-2020 实施年份")
-    effective_month: int = Field(4, description="GB/T 2589-2020 实施月份（2021-04-01 起实施）")
+class OutdatedCoefParams(BaseModel):
+    outdated_min: float = Field(
+        0.35,
+        description="电力折标系数高于此值（kgce/kWh）视为过时的等价值（近年全国火电供电标准煤耗约 0.30～0.33，"
+        "domain.md §4.1；0.404 等为早年常用值）",
+    )
+    outdated_max: float = Field(0.45, description="判定为过时等价值的上限（kgce/kWh），更大的值由 UNI002 提示")
+    from_year: int = Field(2015, description="报告数据年份（或编制年份）不早于此年时才检查")
 
 
 @rule(
     "UNI004",
-    name="折标系数依据已被替代的 GB/T 2589-2008",
+    name="电力折标系数采用过时的等价值",
     severity="warning",
-    params=OldStandardParams,
-    basis=Basis(item_id="std-gbt-2589-2020", clause="前言（代替 GB/T 2589-2008）"),
-    sentence="{effective_year} 年 {effective_month} 月以后编制的报告，折标系数应依据 GB/T 2589-2020",
+    params=OutdatedCoefParams,
+    basis=Basis(item_id="std-gbt-2589-2020", clause="术语和定义 当量值、等价值；附录A 电力折标准煤系数"),
+    sentence="近年的报告不应使用 {outdated_min}～{outdated_max} kgce/kWh 这类过时的电力等价值（如 0.404）",
     defects=("UNI_OLD_COEF",),
 )
-def check_old_coefficient_standard(run: RuleRun) -> Iterator[Finding]:
+def check_outdated_electricity(run: RuleRun) -> Iterator[Finding]:
     """## 检查内容
-    在给出折标系数或说明折算方法的句子、能源表的表注中查找所依据的综合能耗计算通则版本；
-    报告编制日期（封面日期，缺失时取数据最新年份）在 GB/T 2589-2020 实施（2021-04-01）之后，
-    而折标系数仍注明依据 GB/T 2589-2008 时提示。只看折标系数的出处，引用依据清单中的一般性引用由
-    CIT 规则检查。
+    收集报告中电力折标准煤所用系数（能源表系数列、系数表、正文，以及折标准煤量 ÷ 用电量隐含的系数），
+    报告数据年份在参数年份之后，而系数落在过时等价值区间（如 0.404 kgce/kWh，早年火电供电煤耗水平；
+    近年约 0.30～0.33）时提示：应按 GB/T 2589-2020 采用当量值 0.1229 kgce/kWh，或注明所用等价值的
+    年份和来源。引用依据清单中 GB/T 2589-2008 的一般性引用由 CIT 规则检查，本规则只看系数本身。
 
     ## 为什么重要
-    GB/T 2589-2020 修订了当量值、等价值和综合能耗的定义及附录系数表；系数出处停留在 2008 版，
-    说明折算口径未按现行标准核对，数据可比性存疑。
+    过时的等价值会把电力能耗放大 3 倍以上（相对当量值）或 20% 以上（相对近年等价值），综合能耗、
+    单位产品能耗和节能量都随之失真，也说明折算系数沿用了旧报告的数值而未按现行标准核对。
 
     ## 不通过示例
-    封面“二〇二四年三月”；正文“各能源折标系数参照《综合能耗计算通则》（GB/T 2589-2008）附录 A 取值。”
+    2023 年数据，能源表“电力 万kWh 0.404 kgce/kWh …”，全文未说明当量值或等价值。
 
     ## 通过示例
-    “各能源折标系数参照《综合能耗计算通则》（GB/T 2589-2020）附录 A 取值。”
+    “电力按当量值 0.1229 kgce/kWh 折算”，或“电力按等价值折算，取 2023 年全国火电平均供电标准煤耗
+    0.3016 kgce/kWh”。
     """
-    p: OldStandardParams = run.params
+    p: OutdatedCoefParams = run.params
     facts = energy_facts(run)
-    olds = [c for c in facts.coefficient_citations if c["year"] == 2008 and c["coefficient_context"]]
-    if not olds:
-        return
+    periods = [int(r.period) for t in facts.tables for r in t.rows if r.period and r.period.isdigit()]
+    year = max([y for y in (latest_data_year(run.doc), *periods) if y], default=None)
     when = report_date(run.doc)
-    if when is None:
-        y = latest_data_year(run.doc)
-        if y is None:
-            return
-        when = (y + 1, 1)  # reports are written after their last data year
-    if when < (p.effective_year, p.effective_month):
+    if (year or 0) < p.from_year and (when is None or when[0] < p.from_year):
         return
-    for c in olds:
+    seen: set[tuple] = set()
+    cands: list[tuple[float, str, object]] = []
+    for c in facts.coefficients:
+        if c.carrier == "电力" and c.kgce_per_unit is not None and c.per_unit == "kWh":
+            cands.append((c.kgce_per_unit, c.quote, c.locator))
+    if not cands:
+        for t in facts.tables:
+            for row in t.rows:
+                if row.carrier != "电力" or row.amount is None or row.tce is None or row.coefficient is not None:
+                    continue
+                if _strip_time(row.amount.canonical_unit) != "kWh" or row.amount.canonical_value <= 0:
+                    continue
+                cands.append((row.tce.canonical_value * 1000 / row.amount.canonical_value, row.quote, row.locator))
+    for v, quote, loc in cands:
+        if not (p.outdated_min < v <= p.outdated_max):
+            continue
+        key = (round(v, 4), getattr(loc, "block", None))
+        if key in seen:
+            continue
+        seen.add(key)
         yield run.finding(
-            f"折标系数依据已被替代的 {c['number']}：报告编制于 {when[0]} 年，GB/T 2589-2020 已于 "
-            f"{p.effective_year}-{p.effective_month:02d}-01 实施，应按现行标准核对系数",
-            c["quote"], c["locator"], expected="GB/T 2589-2020", found=c["number"],
-            data={"report_date": list(when)},
+            f"电力折标系数 {fmt_number(v)} kgce/kWh 为过时的等价值（近年全国火电供电标准煤耗约 0.30～0.33 kgce/kWh），"
+            f"报告数据年份为 {year or (when[0] if when else '')} 年；应按 GB/T 2589-2020 采用当量值 0.1229 kgce/kWh，"
+            "或注明所用等价值的年份和来源",
+            quote, loc, expected="0.1229 kgce/kWh（当量值）或当年等价值", found=f"{fmt_number(v)} kgce/kWh",
+            data={"kgce_per_kwh": v, "data_year": year},
         )
 
 
@@ -1080,6 +1100,25 @@ def _compute_intensities(run: RuleRun, rel: float) -> Iterator[IntensityResult]:
             productions.setdefault((f.key.period, f.key.scope), []).append(f)
         elif f.key.aspect in ("consumption", "discharge", "generation", ""):
             totals.setdefault((f.key.subject, f.key.period, f.key.scope), []).append(f)
+    # the sum of the carriers' standard coal is also a 综合能耗: when the stated total is itself
+    # wrong (a sum error, reported by RED), an indicator computed from the right sum is not wrong
+    alt_totals: dict[tuple[str, str, str], list] = {}
+    for t in energy_facts(run).tables:
+        if t.table is None or t.table < 0:
+            continue
+        by_period: dict[str, list] = {}
+        for row in t.rows:
+            if row.period and not row.is_total and row.tce is not None and row.basis != "等价值":
+                by_period.setdefault(row.period, []).append(row)
+        for period, rows in by_period.items():
+            if len(rows) < 2:
+                continue
+            lo, hi = sum(r.tce.low for r in rows), sum(r.tce.high for r in rows)
+            v = sum(r.tce.canonical_value for r in rows)
+            q = rows[0].tce.model_copy(update={"raw": fmt_number(v), "value": v, "canonical_value": v,
+                                               "low": lo, "high": hi, "unit": "tce"})
+            alt_totals.setdefault(("综合能耗", period, "plant"), []).append(
+                _Stmt(None, q, rows[0].locator, rows[0].quote, "各能源折标准煤之和", "table"))
     for f in fs:
         if f.key.aspect != "intensity" or f.quantity.kind != "number" or f.quantity.comparator:
             continue
@@ -1089,6 +1128,8 @@ def _compute_intensities(run: RuleRun, rel: float) -> Iterator[IntensityResult]:
         num_unit, den_unit = nd
         label = f.label or f.key.subject
         nums = [t for t in totals.get((f.key.subject, f.key.period, f.key.scope), [])
+                if _strip_time(t.quantity.canonical_unit) == num_unit]
+        alts = [t for t in alt_totals.get((f.key.subject, f.key.period, f.key.scope), [])
                 if _strip_time(t.quantity.canonical_unit) == num_unit]
         if "排放" in label:
             nums = [t for t in nums if t.key.aspect == "discharge"] or nums
@@ -1106,7 +1147,7 @@ def _compute_intensities(run: RuleRun, rel: float) -> Iterator[IntensityResult]:
             den_cands.append((sum(d.quantity.low for d in dens), sum(d.quantity.high for d in dens), None))
         ok = False
         first = None
-        for n in nums:
+        for n in [*nums, *alts]:
             for dlo, dhi, d in den_cands:
                 got = iv_div((n.quantity.low, n.quantity.high), (dlo, dhi))
                 if got is None:
@@ -1114,7 +1155,7 @@ def _compute_intensities(run: RuleRun, rel: float) -> Iterator[IntensityResult]:
                 if iv_overlap(got, (f.quantity.low, f.quantity.high), rel_tol=rel):
                     ok = True
                     break
-                if first is None:
+                if first is None and n in nums:
                     first = (n, d, (dlo + dhi) / 2, got)
             if ok:
                 break
