@@ -132,6 +132,7 @@ class Line:
     hidden: list[tuple[str, int, int]] = field(default_factory=list)
     page: int = 1
     source: str = "text"
+    words: list[tuple[float, float, str]] = field(default_factory=list)  # OCR boxes (x0, x1, text)
 
 
 @dataclass
@@ -146,6 +147,7 @@ class TableItem:
     page: int
     cell_pages: list[int] = field(default_factory=list)
     header_rows: int = 0  # known from the rules of a three-line table; 0 = detect
+    source: str = "text"
 
 
 @dataclass
@@ -497,8 +499,13 @@ class PdfParser:
                     h = statistics.median(b.height for b in group)
                     lines.append(Line(text=text.strip(), x0=group[0].x0, x1=group[-1].x1,
                                       top=min(b.top for b in group), bottom=max(b.bottom for b in group),
-                                      size=h * 0.8, font="ocr", page=page_no, source="ocr"))
-                page_items[page_no - 1] = [("line", ln) for ln in lines if ln.text]
+                                      size=h * 0.8, font="ocr", page=page_no, source="ocr",
+                                      words=[(b.x0, b.x1, b.text.strip()) for b in group]))
+                if lines:  # box heights → sizes relative to the page's typical line (10.5 = body)
+                    typical = statistics.median(ln.size for ln in lines) or 1.0
+                    for ln in lines:
+                        ln.size = 10.5 * ln.size / typical
+                page_items[page_no - 1] = _ocr_tables([ln for ln in lines if ln.text], page_no)
                 done.append(page_no)
         finally:
             pdf.close()
@@ -516,8 +523,8 @@ class PdfParser:
         changed ("XX公司 第3页 共60页") on at least half of the pages and is not larger than
         body text nor shaped like a numbered heading (a '3.2 …' heading at a page top is body).
         """
-        exact: dict[str, set[int]] = {}
-        fuzzy: dict[str, set[int]] = {}
+        exact: dict[str, list[tuple[int, float, str]]] = {}  # text → (page, size, source)
+        fuzzy: dict[str, list[tuple[int, float, str]]] = {}
         examples: dict[str, str] = {}
         band_lines: list[list[tuple[Line, str, str]]] = []
         for i, items in enumerate(page_items):
@@ -529,16 +536,20 @@ class PdfParser:
                 bottom_band = ln.top >= h * (1 - FOOTER_BAND) and pos >= len(lines) - 3
                 if not (top_band or bottom_band):
                     continue
-                # the type size is part of the key: a cover title in large type that repeats
-                # the running header's words is not a running header
-                text_key = re.sub(r"\s+", "", unicodedata.normalize("NFKC", ln.text))
-                key = f"{text_key}|{round(ln.size)}"
-                fkey = re.sub(r"\d+", "#", text_key) + f"|{round(ln.size)}"
-                exact.setdefault(key, set()).add(i)
-                fuzzy.setdefault(fkey, set()).add(i)
+                key = re.sub(r"\s+", "", unicodedata.normalize("NFKC", ln.text))
+                fkey = re.sub(r"\d+", "#", key)
+                exact.setdefault(key, []).append((i, ln.size, ln.source))
+                fuzzy.setdefault(fkey, []).append((i, ln.size, ln.source))
                 examples.setdefault(fkey, ln.text.strip())
                 found.append((ln, key, fkey))
             band_lines.append(found)
+
+        def pages_alike(entries: list[tuple[int, float, str]], ln: Line) -> int:
+            # the type size must match too: a cover title in large type that repeats the running
+            # header's words is not a running header; OCR sizes are too rough to compare
+            return len({pg for pg, size, src in entries
+                        if ln.source == "ocr" or src == "ocr" or abs(size - ln.size) <= 1.0})
+
         n_text = sum(1 for items in page_items if items)
         exact_min = max(2, math.ceil(0.3 * n_text))
         fuzzy_min = max(2, math.ceil(0.5 * n_text))
@@ -548,8 +559,8 @@ class PdfParser:
             for ln, key, fkey in found:
                 running = bool(PAGE_NUMBER_RE.match(ln.text))
                 if not running and n_text >= 2:
-                    running = len(exact[key]) >= exact_min or (
-                        len(fuzzy[fkey]) >= fuzzy_min
+                    running = pages_alike(exact[key], ln) >= exact_min or (
+                        pages_alike(fuzzy[fkey], ln) >= fuzzy_min
                         and ln.size <= self.body_size * 1.05
                         and heading_candidate(ln.text, True) is None
                     )
@@ -672,7 +683,10 @@ class PdfParser:
             return _Para(kind="heading", text=text, page=ln.page, page_end=ln.page, hidden=ln.hidden,
                          source=ln.source, number=number, title=title, level=1, size=ln.size, top=ln.top,
                          bottom=ln.bottom)
-        if unnumbered_heading(text, ln.size / max(self.body_size, 1.0), emph and ln.size >= self.body_size * 0.95):
+        ratio = ln.size / max(self.body_size, 1.0)
+        if ln.source == "ocr" and (ratio < 1.4 or re.search(r"\d", text)):
+            return None  # OCR box heights only reveal clearly larger titles
+        if unnumbered_heading(text, ratio, emph and ln.size >= self.body_size * 0.95):
             return _Para(kind="heading", text=text, page=ln.page, page_end=ln.page, hidden=ln.hidden,
                          source=ln.source, title=text, level=1, explicit=True, size=ln.size, top=ln.top,
                          bottom=ln.bottom)
@@ -689,7 +703,8 @@ class PdfParser:
         size = max(prev.size, ln.size, 1.0)
         if ln.top - prev.bottom > self.line_gap * 1.8 + 1.5:
             return True
-        if abs(prev.size - ln.size) >= 0.5:  # lines of one paragraph share their type size
+        tolerance = 0.25 * size if "ocr" in (prev.source, ln.source) else 0.5  # OCR heights are rough
+        if abs(prev.size - ln.size) >= tolerance:  # lines of one paragraph share their type size
             return True
         if ln.x0 - self.left >= 1.2 * size:  # first-line indent (or a centred line)
             return True
@@ -803,7 +818,7 @@ class PdfParser:
                 last = it.cell_pages[-1] if it.cell_pages else it.page
                 blocks.append(Block(index=len(blocks), kind="table", text=text, page=it.page,
                                     page_end=last if last != it.page else None, table=table,
-                                    hidden=zero_width_spans(text)))
+                                    hidden=zero_width_spans(text), source=it.source))  # type: ignore[arg-type]
                 continue
             spans = [HiddenSpan(kind=k, text=escape_invisible(it.text[s:e]), char_start=s, char_end=e)  # type: ignore[arg-type]
                      for k, s, e in _merge_spans(it.hidden)]
@@ -931,6 +946,76 @@ def _columns_table(region: list[dict], page_no: int, box: tuple, inner_rules: li
     return TableItem(rows=rows, merges=[], top=top, bottom=bottom, x0=x0, x1=x1,
                      col_xs=[c[0] for c in cols], page=page_no, cell_pages=[page_no] * len(rows),
                      header_rows=header_rows)
+
+
+# ---- tables on OCR'd pages ----------------------------------------------------------------------
+def _ocr_tables(lines: list[Line], page_no: int) -> list:
+    """Page items for an OCR'd page: runs of lines made of several separate text boxes (one per
+    cell) become tables when their boxes line up in three or more columns; everything else stays
+    a line. A scan has no ruling to go by, so the test is the same as for rule-bounded tables:
+    the boxes of every row fall between common vertical gutters."""
+    items: list = []
+    i = 0
+    while i < len(lines):
+        j = i
+        # a row whose cells OCR read as one box (a wrapped cell, a unit line) may sit inside a
+        # run of multi-box rows; a single-box line only ends the run when the next one does too
+        while j < len(lines) and (len(lines[j].words) >= 2 or (
+                j > i and j + 1 < len(lines) and len(lines[j + 1].words) >= 2 and len(lines[j].text) <= 12)):
+            j += 1
+        run = lines[i:j]
+        if len(run) >= 3 and sum(1 for ln in run if len(ln.words) >= 3) >= 2:
+            table = _ocr_grid(run, page_no)
+            if table is not None:
+                items.append(("table", table))
+                i = j
+                continue
+        if j > i:
+            items.extend(("line", ln) for ln in run)
+            i = j
+        else:
+            items.append(("line", lines[i]))
+            i += 1
+    return items
+
+
+def _ocr_grid(run: list[Line], page_no: int) -> TableItem | None:
+    """Columns come from the rows with the most boxes (data rows: one box per cell); header rows
+    whose dense text OCR merged across cells are then placed by where their boxes sit."""
+    from reviewer.parsing.tables import cell_kind
+
+    gutter = 3.0
+    # data rows (mostly numbers) define the columns: their cells are short and well apart,
+    # while header text is dense and OCR often reads neighbouring header cells as one box
+    ref = [ln for ln in run if len(ln.words) >= 3
+           and sum(1 for _a, _z, t in ln.words if cell_kind(t) in ("num", "year")) >= 0.5 * len(ln.words)]
+    if len(ref) < 2:
+        most = max(len(ln.words) for ln in run)
+        ref = [ln for ln in run if len(ln.words) >= max(3, 0.7 * most)]
+    spans = sorted((a, z) for ln in ref for a, z, _t in ln.words)
+    if not spans:
+        return None
+    cols: list[list[float]] = [[spans[0][0], spans[0][1]]]
+    for a, z in spans[1:]:
+        if a <= cols[-1][1] + gutter:
+            cols[-1][1] = max(cols[-1][1], z)
+        else:
+            cols.append([a, z])
+    if len(cols) < 3:
+        return None
+    rows = []
+    for ln in run:
+        cells = [""] * len(cols)
+        for a, z, t in ln.words:
+            mid = (a + z) / 2
+            k = min(range(len(cols)), key=lambda n: 0 if cols[n][0] - 1 <= mid <= cols[n][1] + 1
+                    else min(abs(mid - cols[n][0]), abs(mid - cols[n][1])))
+            cells[k] = f"{cells[k]} {t}" if cells[k] else t  # separate boxes: keep numbers apart
+        rows.append(cells)
+    if sum(1 for r in rows if sum(1 for c in r if c) >= 2) < 0.6 * len(rows):
+        return None
+    return TableItem(rows=rows, merges=[], top=run[0].top, bottom=run[-1].bottom, x0=cols[0][0], x1=cols[-1][1],
+                     col_xs=[c[0] for c in cols], page=page_no, cell_pages=[page_no] * len(rows), source="ocr")
 
 
 # ---- characters → lines ---------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from reviewer.parsing import parse
 @pytest.fixture(scope="module")
 def scanned_pdf(tmp_path_factory):
     d = tmp_path_factory.mktemp("scan")
-    src = b.build_text_pdf(d / "src.pdf", pages=3, table_every=0)
+    src = b.build_text_pdf(d / "src.pdf", pages=3, table_every=1, merged_header=False)
     return b.build_scanned_pdf(d / "scan_page2.pdf", src, [1])
 
 
@@ -32,6 +32,13 @@ def test_ocr_reads_scanned_page(scanned_pdf, settings):
     assert not any(bl.text == "某某化工有限公司清洁生产审核报告" for bl in ocr_blocks)
     heading = next(bl for bl in ocr_blocks if bl.kind == "heading")
     assert heading.number == "1.2"
+    # the ruled table on the scan comes back as a table: rows and columns from the box layout
+    tables = [bl.table for bl in ocr_blocks if bl.table is not None]
+    assert len(tables) == 1
+    t = tables[0]
+    assert t.n_cols == 5 and t.n_rows == 6
+    assert [c.replace(" ", "") for c in t.rows[1]] == ["1", "物料1", "711.5", "701.2", "98.10"]
+    assert t.cell(5, 2) == "757.5"
 
 
 def test_scanned_page_with_ocr_disabled_warns(scanned_pdf, settings):
