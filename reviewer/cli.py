@@ -127,7 +127,8 @@ def register(name: str, help: str, add: Callable, run: Callable) -> None:
 def _load_extensions() -> None:
     import importlib
 
-    for mod in ("reviewer.knowledge.cli", "reviewer.batch", "reviewer.store.cli", "reviewer.webapi.cli"):
+    for mod in ("reviewer.knowledge.cli", "reviewer.batch", "reviewer.store.cli", "reviewer.webapi.cli",
+                "reviewer.llm.cli"):
         try:
             importlib.import_module(mod)
         except ModuleNotFoundError as exc:
