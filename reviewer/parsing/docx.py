@@ -445,6 +445,9 @@ class _ParaText:
     events: list[tuple[int, str]]  # (char offset, 'rendered'|'page'|'column')
 
 
+LINE_CHARS = 38  # characters on one line of A4 body text in 五号/小四 type
+
+
 class _PageCounter:
     """Page numbers for DOCX blocks.
 
@@ -461,6 +464,7 @@ class _PageCounter:
         self.chars = 0
         self.fresh = True  # nothing visible on the current page yet
         self.on_new_page = on_new_page
+        self.suspended = False  # inside a table in estimated mode: rows are costed as a whole
 
     def new_page(self) -> None:
         self.page += 1
@@ -482,6 +486,12 @@ class _PageCounter:
         if n_chars <= 0:
             return
         self.fresh = False
+        if self.rendered or self.suspended:
+            return
+        self.advance(n_chars)
+
+    def advance(self, n_chars: float) -> None:
+        """Estimated mode: consume page space measured in characters of body text."""
         if self.rendered:
             return
         self.chars += n_chars
@@ -489,6 +499,13 @@ class _PageCounter:
             self.chars -= self.cpp
             self.page += 1
             self.on_new_page(self.page)
+
+    def end_paragraph(self, n_chars: int, heading: bool = False) -> None:
+        """A paragraph fills its last line and adds spacing; a heading takes about two lines."""
+        if self.rendered or self.suspended or n_chars <= 0:
+            return
+        pad = (-n_chars) % LINE_CHARS + LINE_CHARS // 3
+        self.advance(pad + (LINE_CHARS if heading else 0))
 
 
 class DocxParser:
@@ -806,6 +823,7 @@ class DocxParser:
 
         text = pt.text
         page, page_end = self._apply_page_events(text, pt.events)
+        self.pages.end_paragraph(len(text.strip()), heading=style.outline is not None and style.outline < 9)
         if sect is not None and self.section_breaks.get(id(sect), "nextPage") in ("nextPage", "oddPage", "evenPage"):
             self.pages.explicit_break()
 
@@ -941,6 +959,8 @@ class DocxParser:
         page_start = self.pages.page
         outer_first = self._table_first_page
         self._table_first_page = None
+        was_suspended = self.pages.suspended
+        self.pages.suspended = True
         tr_list = self._rows(tbl)
         grid_cols = len(tbl.findall(f"{_w('tblGrid')}/{_w('gridCol')}"))
         # first pass: place cells on the grid
@@ -1032,6 +1052,8 @@ class DocxParser:
             if r1 > r0 or c1 > c0:
                 merges.append((r0, c0, r1, c1))
         if n_rows == 0 or width == 0:
+            self.pages.suspended = was_suspended
+            self._table_first_page = outer_first
             return
         header_rows = detect_header_rows(rows, merges, explicit=header_explicit)
         table = Table(index=self.n_tables, rows=rows, header_rows=header_rows, merges=merges)
@@ -1054,8 +1076,10 @@ class DocxParser:
         if self._table_first_page is not None:
             page_start = self._table_first_page
         self._table_first_page = outer_first if outer_first is not None else None
-        if not self.pages.rendered:
-            self.pages.text(n_rows * 20)  # row borders and padding; cell text was counted already
+        if not self.pages.rendered and not self.pages.suspended:
+            self.pages.suspended = was_suspended
+            self.pages.advance(_table_cost(rows))
+        self.pages.suspended = was_suspended
         page_end = self.pages.page
         self._add(Block(index=0, kind="table", text=text, page=page_start,
                         page_end=page_end if page_end != page_start else None, table=table,
@@ -1115,6 +1139,22 @@ class DocxParser:
         except Exception:
             pass
         return md
+
+
+def _table_cost(rows: list[list[str]]) -> float:
+    """Estimated space of a table in characters of body text: each row is as tall as its
+    fullest cell wrapped in its share of the line, plus padding; the caption-less table
+    also has some space around it."""
+    if not rows:
+        return 0.0
+    n_cols = max(len(r) for r in rows) or 1
+    per_cell = max(2.0, LINE_CHARS / n_cols * 1.3)  # table text is usually a size smaller
+    total = 0.0
+    for r in rows:
+        longest = max((len(c) for c in r), default=0)
+        lines = max(1, -(-longest // per_cell))
+        total += lines * LINE_CHARS * 0.9 + 6
+    return total + LINE_CHARS
 
 
 def _strip_offsets(spans: list[HiddenSpan], text: str) -> list[HiddenSpan]:
