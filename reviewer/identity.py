@@ -54,6 +54,35 @@ INDUSTRIES: dict[str, tuple[str, tuple[str, ...]]] = {
 }
 
 
+# Words enterprises of an industry put into their names ('恒盛印染', '远航药业'): a short name is
+# often just brand + one of these, without any company suffix.
+INDUSTRY_NAME_WORDS: dict[str, tuple[str, ...]] = {
+    "electroplating": ("电镀", "表面处理", "金属表面处理", "五金制品", "五金", "金属制品", "表面技术"),
+    "dyeing": ("印染", "纺织印染", "染整", "纺织科技", "纺织", "染织", "针织"),
+    "pharma": ("药业", "制药", "生物医药", "医药化工", "医药", "生物科技", "化学制药"),
+    "chemical": ("化工", "化学", "新材料", "精细化工", "石化", "化学工业"),
+    "foundry": ("铸造", "机械铸造", "精密铸造", "机械制造", "铸业", "铸件", "机械"),
+    "machinery": ("机械", "机械制造", "精密机械", "装备", "重工", "机电"),
+    "papermaking": ("纸业", "造纸", "包装材料", "纸品", "纸制品", "浆纸"),
+    "brewing": ("啤酒", "酿酒", "酒业", "饮品", "酿造", "酒厂"),
+    "food": ("食品", "乳业", "饮品", "粮油", "生物科技"),
+    "steel": ("钢铁", "特钢", "钢业", "金属材料"),
+    "cement": ("水泥", "建材"),
+    "nonferrous": ("有色金属", "铜业", "铝业", "冶炼", "金属材料"),
+    "leather": ("皮革", "制革", "革业"),
+    "battery": ("电池", "电源", "新能源"),
+    "electronics": ("电子", "电路", "光电", "电子科技"),
+    "coking": ("焦化", "煤化工", "能源"),
+    "power": ("热电", "电力", "能源"),
+    "glass": ("玻璃", "玻璃制品"),
+    "ceramics": ("陶瓷", "瓷业"),
+    "plastics": ("塑料", "塑胶", "橡胶", "塑业"),
+    "printing": ("印刷", "包装", "彩印"),
+    "textile": ("纺织", "织造", "服饰", "化纤"),
+    "building_materials": ("建材", "新型建材", "石材"),
+}
+
+
 def industry_label(key: str | None) -> str | None:
     return INDUSTRIES[key][0] if key in INDUSTRIES else None
 
@@ -251,10 +280,10 @@ ORG_SUFFIX_RE = re.compile(
 )
 # A '厂' followed by one of these is a word like 厂区/厂房/厂界, not the end of a name.
 _FACTORY_WORD_NEXT = set("区房界长家内外址部务级商方容貌规办网门前后里道路用矿站际籍史纪庆歌徽服牌医车间级标值")
-_WINDOW_BREAK = re.compile(r"[\s，。；;：:、,.!！?？\"“”‘’'《》<>【】\[\]/\\|\t\n]|\d+[年月日号]|\d+")
+_WINDOW_BREAK = re.compile(r"[\s，。；;：:、,.!！?？\"“”‘’'《》<>【】\[\]（）()/\\|\t\n]|\d+[年月日号]|\d+")
 # Words that end a name when read right-to-left (verbs, prepositions, role nouns before a name).
 _STOP_TOKENS = set(
-    ["委托", "受托", "由", "经", "与", "和", "及", "以及", "或", "向", "对", "为", "是", "将", "在", "从", "于", "给", "同", "跟", "请", "聘请", "邀请", "交由", "交给", "送", "送往", "送至", "运往", "销往", "卖给", "购自", "来自", "选用", "采用", "使用", "通过", "根据", "按照", "依据", "参照", "借鉴", "其中", "并", "且", "即", "如", "被", "把", "据", "共", "均", "已", "现", "签订", "签署", "联合", "协助", "配合", "组织", "开展", "进行", "属于", "隶属", "隶属于", "下属", "旗下", "包括", "含", "系", "乃", "作为", "成为", "负责", "承担", "承接", "完成", "提供", "供应", "销售", "出售", "接收", "处置", "处理", "回收", "转移", "清运", "收运", "运输", "检测", "监测", "的", "了", "着", "等", "也", "都", "还", "又", "再", "就", "才", "所", "向", "至", "到", "往", "由其", "该", "本", "我", "其", "贵", "各", "全", "此", "这", "那", "每", "某", "原", "新", "老", "一家", "家", "位", "名", "企业", "单位", "客户", "用户", "供应商", "厂家", "厂商", "生产厂家", "制造商", "合作", "合作方", "母公司", "子公司", "股东", "投资方", "委托方", "上游", "下游", "当地", "附近", "周边", "毗邻", "邻近", "东侧", "西侧", "南侧", "北侧", "内", "外", "上", "下", "中", "前", "后", "年", "月", "日", "约", "余", "多", "主要", "重点", "包含", "分别", "以", "及其", "人员", "技术人员", "专家", "审核", "清洁生产", "报告", "编制", "咨询", "要求", "关于", "对于", "有关", "相关", "上述", "以上", "以下", "如下", "下列", "国内", "国外", "同行业", "同类", "行业", "先进", "标杆", "项目", "工程", "建设", "实施", "方案", "引自", "摘自", "出自", "来源于", "参考", "数据", "资料", "报告", "文件", "材料", "记录", "根据", "显示", "表明", "可见"]
+    ["委托", "受托", "由", "经", "与", "和", "及", "以及", "或", "向", "对", "为", "是", "将", "在", "从", "于", "给", "同", "跟", "请", "聘请", "邀请", "交由", "交给", "送", "送往", "送至", "运往", "销往", "卖给", "购自", "来自", "选用", "采用", "使用", "通过", "根据", "按照", "依据", "参照", "借鉴", "其中", "并", "且", "即", "如", "被", "把", "据", "共", "均", "已", "现", "签订", "签署", "联合", "协助", "配合", "组织", "开展", "进行", "属于", "隶属", "隶属于", "下属", "旗下", "包括", "含", "系", "乃", "作为", "成为", "负责", "承担", "承接", "完成", "提供", "供应", "销售", "出售", "接收", "处置", "处理", "回收", "转移", "清运", "收运", "运输", "检测", "监测", "的", "了", "着", "等", "也", "都", "还", "又", "再", "就", "才", "所", "向", "至", "到", "往", "由其", "该", "本", "我", "其", "贵", "各", "全", "此", "这", "那", "每", "某", "原", "一家", "家", "位", "名", "企业", "单位", "客户", "用户", "供应商", "厂家", "厂商", "生产厂家", "制造商", "合作", "合作方", "母公司", "子公司", "股东", "投资方", "委托方", "上游", "下游", "当地", "附近", "周边", "毗邻", "邻近", "东侧", "西侧", "南侧", "北侧", "内", "外", "上", "下", "中", "前", "后", "年", "月", "日", "约", "余", "多", "主要", "重点", "包含", "分别", "以", "及其", "人员", "技术人员", "专家", "审核", "清洁生产", "报告", "编制", "咨询", "要求", "关于", "对于", "有关", "相关", "上述", "以上", "以下", "如下", "下列", "国内", "国外", "同行业", "同类", "行业", "先进", "标杆", "项目", "工程", "建设", "实施", "方案", "引自", "摘自", "出自", "来源于", "参考", "数据", "资料", "报告", "文件", "材料", "记录", "根据", "显示", "表明", "可见"]
 )
 # Descriptors stripped from both ends of a name to get its proper core ('江苏华鑫电镀有限公司' → '华鑫').
 _DESCRIPTORS = sorted(
@@ -371,6 +400,10 @@ def find_org_mentions(text: str) -> list[OrgMention]:
         lo = max(0, m.start() - 24, prev_end)
         prev_end = m.end()
         window = text[lo : m.start()]
+        # a bracketed place inside the name: '华鑫电镀（常州）有限公司'
+        ins = _NAME_INSERT.search(window)
+        insert = ins.group(0) if ins and _is_place_text(ins.group(0)[1:-1]) else ""
+        window = window[: len(window) - len(insert)]
         cut = 0
         for b in _WINDOW_BREAK.finditer(window):
             cut = b.end()
@@ -380,12 +413,122 @@ def find_org_mentions(text: str) -> list[OrgMention]:
         head = _trim_head(window)
         if not head or head[-1] in _DETERMINERS:
             continue  # '即本公司', '及该厂': a determiner right before the suffix is no name
+        if suffix in _BARE_SUFFIXES and not insert and not _bare_head_ok(head):
+            continue  # '提交公司', '今后公司', '生产线是公司': the company, not a company name
+        if suffix in _BARE_SUFFIXES and _ROLE_AFTER.match(text[m.end() : m.end() + 4]) and _looks_like_person(head):
+            continue  # '卢华海 公司领导' in a team table: a person, then a role
+        head += insert
         start = m.start() - len(head)
         name = text[start : m.end()]
         if out and out[-1].end > start:
             # '华鑫电镀有限公司' then '…公司' inside it: keep the longer, outer one
             continue
         out.append(OrgMention(name=name, start=start, end=m.end(), suffix=suffix, core=org_core(name)))
+    return out
+
+
+_LEADING_FUNCTION_CHARS = set("与和及由向对为在从于给经将把被据即如并且同跟原")
+_SURNAMES = set("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
+                "姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤")
+_ROLE_AFTER = re.compile(r"^(领导|负责人|员工|职工|人员|内部|各部门|总经理|副总|董事长|经理)")
+
+
+def _starts_with_place(s: str) -> bool:
+    pms = divisions().find(s, address=True)
+    return bool(pms) and pms[0].start == 0
+
+
+def _looks_like_person(head: str) -> bool:
+    return 2 <= len(head) <= 3 and head[0] in _SURNAMES and not _starts_with_place(head)
+
+
+_BARE_SUFFIXES = {"公司", "厂", "集团"}
+_NAME_INSERT = re.compile(r"[（(][\u4e00-\u9fa5]{2,6}[)）]$")
+_PROPER_TAGS = {"nr", "nrfg", "nrt", "ns", "nt", "nz"}
+
+
+@lru_cache(maxsize=1)
+def _word_tags() -> dict[str, str]:
+    import jieba.posseg
+
+    _jieba().initialize()
+    return jieba.posseg.dt.word_tag_tab
+
+
+def is_common_word(tok: str, min_freq: int = 300) -> bool:
+    """A frequent dictionary word that is not a proper noun ('提交', '今后', '精细')."""
+    jb = _jieba()
+    freq = jb.dt.FREQ.get(tok) or 0
+    return len(tok) >= 2 and freq >= min_freq and _word_tags().get(tok, "x") not in _PROPER_TAGS
+
+
+def _is_place_text(t: str) -> bool:
+    if t in ("中国", "中华"):
+        return True
+    pms = divisions().find(t, address=True)
+    return bool(pms) and pms[0].start == 0 and pms[-1].end == len(t)
+
+
+def _bare_head_ok(head: str) -> bool:
+    """A name before a bare '公司/厂/集团' needs a proper part: not only common words and descriptors."""
+    tokens = _jieba().lcut(head, HMM=False)
+    while tokens and tokens[-1] in _DESCRIPTOR_SET and len(tokens) > 1:
+        tokens.pop()
+    if not tokens or tokens[-1] in _STOP_TOKENS:
+        return False
+    places = {pm.text for pm in divisions().find(head, address=True)}
+    proper = [t for t in tokens if t not in places and t not in _DESCRIPTOR_SET and not is_common_word(t)
+              and t not in _STOP_TOKENS]
+    return bool(proper) and not is_common_word(tokens[-1])
+
+
+_NOT_IN_BRANDS = ("五金", "金属", "件", "品", "车间", "工序", "工艺", "生产", "加工", "废水", "原料", "产品", "行业",
+                  "企业", "公司", "从事", "主要", "进行", "采用", "实施", "主营", "经营", "销售", "出口", "装", "棉",
+                  "麻", "丝", "毛", "化纤", "涤纶", "针织", "精", "粗", "成品", "中间体", "属于")
+_AFTER_INDUSTRY_WORD = re.compile(
+    r"^(行业|企业|废水|废气|废渣|工艺|车间|生产|设备|技术|产品|园区|基地|工序|过程|线|厂|项目|污泥|助剂|原料|材料|用水|"
+    r"清洁生产|评价|标准|指标|排放|类|业|等|及|和|与|、|加工|件|品|制品|中间体|产业|集群|市场|原料药|剂|液|槽|镀层|工)"
+)
+
+
+def find_short_form_mentions(text: str, words: tuple[str, ...] | list[str]) -> list[OrgMention]:
+    """Short names without a company suffix: a proper name right before an industry name word
+    ('天润药业提供的…', '恒盛印染于2019年…'). The suffixed forms are left to find_org_mentions."""
+    if not text or not words:
+        return []
+    out: list[OrgMention] = []
+    pattern = re.compile("|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True)))
+    for m in pattern.finditer(text):
+        rest = text[m.end() : m.end() + 8]
+        if ORG_SUFFIX_RE.match(rest) or re.match(r"^(股份|有限|科技|实业|发展)", rest) or _AFTER_INDUSTRY_WORD.match(rest):
+            continue
+        window = text[max(0, m.start() - 8) : m.start()]
+        cut = 0
+        for b in _WINDOW_BREAK.finditer(window):
+            cut = b.end()
+        window = window[cut:]
+        if not window:
+            continue
+        head = _trim_head(window)
+        while head and head[0] in _LEADING_FUNCTION_CHARS and not _starts_with_place(head):
+            head = head[1:]
+        # a place in front is part of the name but not of its proper core
+        core = head
+        pms = divisions().find(core, address=True)
+        while pms and pms[0].start == 0 and len(core) - pms[0].end >= 2:
+            core = core[pms[0].end :]
+            pms = divisions().find(core, address=True)
+        if not (2 <= len(core) <= 4) or core[-1] in _DETERMINERS or core in _DESCRIPTOR_SET:
+            continue
+        if any(d in core for d in _NOT_IN_BRANDS):
+            continue  # '五金件电镀', '中间体制药': product words, not a brand
+        if pms and pms[0].start == 0 and pms[0].end == len(core):
+            continue  # '阳江医药化工': a place and an industry, not a name
+        tokens = _jieba().lcut(core, HMM=False)
+        if all(is_common_word(t) or t in _STOP_TOKENS for t in tokens) or tokens[-1] in _STOP_TOKENS:
+            continue
+        start = m.start() - len(head)
+        out.append(OrgMention(name=text[start : m.end()], start=start, end=m.end(), suffix="", core=core))
     return out
 
 
@@ -421,7 +564,8 @@ def _trim_head(window: str) -> str:
         keep.append(tok)
     head = "".join(reversed(keep))
     # a leading function character is not part of the name when a proper core remains: '与恒盛'
-    while len(head) > 1 and head[0] in _STOP_TOKENS and len(org_core(head[1:] + tail)) >= 2:
+    while len(head) > 1 and head[0] in _LEADING_FUNCTION_CHARS and len(org_core(head[1:] + tail)) >= 2 \
+            and not _starts_with_place(head):
         head = head[1:]
     # verbs jieba splits into single characters ('引自' → 引|自) still end the name
     verbs = list(_VERB_BEFORE_NAME.finditer(head))
@@ -655,7 +799,14 @@ def extract_identity(doc: Document) -> Identity:
             ident.address = ident.address or val
             _vote_chain(d.parse_address(val), place_votes, 6)
     if ident.enterprise:
-        _vote_chain(d.parse_address(ident.enterprise), place_votes, 3)
+        _vote_chain(_name_place(ident.enterprise), place_votes, 3)
+    # the unified social credit code carries the registering authority's division code (chars 3-8)
+    for b in doc.blocks[:600]:
+        for m in _CREDIT_CODE.finditer(b.text):
+            p = d.by_code.get(m.group(1) + "000000")
+            if p is not None:
+                _vote_chain([x for x in (d.province_of(p), d.city_of(p), p) if x is not None and
+                             (x.rank < p.rank or x is p)], place_votes, 6)
     for b in doc.blocks[:600]:
         if b.kind != "paragraph":
             continue
@@ -767,6 +918,23 @@ def _short_names(doc: Document, ident: Identity) -> list[str]:
         if s and s != name and s not in seen:
             seen.append(s)
     return seen
+
+
+_CREDIT_CODE = re.compile(r"(?:统一社会信用代码|社会信用代码|信用代码)\s*[:：为是]?\s*[0-9A-HJ-NP-RTUWXY]{2}(\d{6})[0-9A-HJ-NP-RTUWXY]{10}")
+
+
+def _name_place(name: str) -> list[Place]:
+    """Places at the start of an enterprise name; a bare county short form ('惠安骏达造纸') counts when
+    it names exactly one county in the country."""
+    d = divisions()
+    chain = d.parse_address(name)
+    if chain:
+        return chain
+    ms = d.find(name, address=True)
+    if ms and ms[0].start == 0 and len(ms[0].candidates) == 1:
+        p = ms[0].candidates[0]
+        return [x for x in (d.province_of(p), d.city_of(p), p) if x is not None and (x.rank < p.rank or x is p)]
+    return []
 
 
 def _vote_chain(chain: list[Place], votes: Counter[str], weight: int) -> None:

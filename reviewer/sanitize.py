@@ -52,14 +52,14 @@ INJECTION_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
                     r"\s*(?:问题|错误|缺陷|不足|扣分项|不合格项)"),
         ("要求免审", r"(?:本报告|此报告|该报告)\s*(?:无需|不必|免于|不用|不需要)\s*(?:进行)?\s*(?:审查|评审|核查|检查|审核)"),
         ("要求直接判合格", rf"(?:直接|一律|务必)\s*(?:判定|认定|评为|评定|给出|视为)\s*(?:为)?\s*{_VERDICT}"),
-        ("英文：忽略先前指令", r"\b(?:ignore|disregard|forget|override)\s+(?:all\s+|any\s+|the\s+|your\s+)*"
+        ("英文：忽略先前指令", r"(?<![A-Za-z])(?:ignore|disregard|forget|override)\s+(?:all\s+|any\s+|the\s+|your\s+)*"
                        r"(?:previous|prior|above|earlier|preceding|system|original)\s+(?:instructions?|prompts?|rules|directions|messages?)"),
-        ("英文：角色设定", r"\byou\s+are\s+now\s+(?:a|an|the|in)\b|\bact\s+as\s+(?:a|an)\s+(?:reviewer|auditor|expert|assistant)\b"),
-        ("英文：要求通过", r"\b(?:give|assign|output|return|recommend|provide)\s+(?:a|an|the|this\s+report\s+a)?\s*(?:pass|passing|positive|"
+        ("英文：角色设定", r"(?<![A-Za-z])you\s+are\s+now\s+(?:a|an|the|in)\b|(?<![A-Za-z])act\s+as\s+(?:a|an)\s+(?:reviewer|auditor|expert|assistant)\b"),
+        ("英文：要求通过", r"(?<![A-Za-z])(?:give|assign|output|return|recommend|provide)\s+(?:a|an|the|this\s+report\s+a)?\s*(?:pass|passing|positive|"
                      r"favou?rable|high|full|perfect|top)\s+(?:verdict|result|score|review|rating|grade|conclusion|recommendation|mark)"),
-        ("英文：禁止报告问题", r"\bdo\s+not\s+(?:report|mention|flag|list|point\s+out)\s+(?:any\s+)?(?:issues|problems|errors|findings|defects|flaws)"),
-        ("英文：要求批准", r"\b(?:approve|accept|pass)\s+this\s+(?:report|document|submission)\b"),
-        ("英文：模型身份", r"\bas\s+an?\s+(?:AI|large\s+language\s+model|language\s+model)\b|\bnew\s+instructions\s*:"),
+        ("英文：禁止报告问题", r"(?<![A-Za-z])do\s+not\s+(?:report|mention|flag|list|point\s+out)\s+(?:any\s+)?(?:issues|problems|errors|findings|defects|flaws)"),
+        ("英文：要求批准", r"(?<![A-Za-z])(?:approve|accept|pass)\s+this\s+(?:report|document|submission)\b"),
+        ("英文：模型身份", r"(?<![A-Za-z])as\s+an?\s+(?:AI|large\s+language\s+model|language\s+model)\b|(?<![A-Za-z])new\s+instructions\s*:"),
         ("提示模板标记", r"<\|im_start\|>|<\|system\|>|\[INST\]|<<SYS>>|###\s*(?:System|Instruction)\s*:"),
     ]
 ]

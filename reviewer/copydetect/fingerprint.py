@@ -56,6 +56,8 @@ class ChapterPrint:
     title: str
     n_shingles: int
     signature: np.ndarray  # uint32 hash values, num_perm long
+    n_data: int = 0  # shingles that carry a digit
+    data_signature: np.ndarray | None = None  # MinHash of those: what a copy keeps, a template does not
 
 
 @dataclass
@@ -101,6 +103,8 @@ class Fingerprint:
     anomalies: list[Anomaly]
     passages: list[Passage]
     names: dict[str, list[str]] = field(default_factory=dict)  # identity strings → placeholders
+    n_data: int = 0
+    data_signature: np.ndarray | None = None
 
     def passages_blob(self) -> bytes:
         import json
@@ -225,6 +229,7 @@ _NUM = re.compile(r"^[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?%?$|^[-+]?\d+(?:\.\d+)?%?$
 _LONG_NUM = re.compile(r"(?<![\d.])(\d+\.\d{2,}|\d{5,}(?:\.\d+)?)(?![\d.])")
 _STANDARD_TABLE = re.compile(r"(标准|限值|基准|指标体系|等级|[ⅠⅡⅢ一二三]级|系数|参考值|规定值|折标|排放因子)")
 _YEARLIKE = re.compile(r"^(19|20)\d{2}$")
+_DIGIT = re.compile(r"\d")
 
 
 def _numeric_cell(s: str) -> str | None:
@@ -301,14 +306,20 @@ def fingerprint(doc: Document, settings=None, identity: Identity | None = None) 
         passages.append(Passage(chap_of[b.index], b.index, raw if len(raw) <= 2000 else raw[:2000], b.table is not None))
     chapters: list[ChapterPrint] = []
     all_sh: set[str] = set()
+    all_data = 0
     for ci in sorted(per_chapter):
         sh = per_chapter[ci]
         all_sh |= sh
-        chapters.append(ChapterPrint(ci, titles[ci], len(sh), minhash(sh, cs.num_perm)))
+        data = {x for x in sh if _DIGIT.search(x)}
+        chapters.append(ChapterPrint(ci, titles[ci], len(sh), minhash(sh, cs.num_perm), len(data),
+                                     minhash(data, cs.num_perm)))
     if chapters:
-        sig = np.minimum.reduce([c.signature for c in chapters])  # MinHash of a union = element-wise min
+        # MinHash of a union = element-wise minimum of the parts' MinHashes
+        sig = np.minimum.reduce([c.signature for c in chapters])
+        data_sig = np.minimum.reduce([c.data_signature for c in chapters])
+        all_data = len({x for x in all_sh if _DIGIT.search(x)})
     else:
-        sig = minhash(set(), cs.num_perm)
+        sig = data_sig = minhash(set(), cs.num_perm)
     return Fingerprint(
         report_id=doc.sha256 or stable_hash(doc.text).to_bytes(8, "big").hex(),
         file_name=doc.file_name,
@@ -323,6 +334,8 @@ def fingerprint(doc: Document, settings=None, identity: Identity | None = None) 
         shingle_chars=k,
         n_shingles=len(all_sh),
         signature=sig,
+        n_data=all_data,
+        data_signature=data_sig,
         chapters=chapters,
         anomalies=anomalies_of(doc),
         passages=passages,

@@ -91,21 +91,25 @@ def find_matches(fp: Fingerprint, store: FingerprintStore, settings, view: Shing
     cs = settings.copy_detection
     exclude_ids = exclude_ids or set()
     cands: dict[int, StoredReport] = {}
-    est_chapter: dict[int, float] = defaultdict(float)
+    # best chapter-level estimate per stored report: (prose Jaccard, figures Jaccard)
+    est_chapter: dict[int, tuple[float, float]] = {}
     for r in store.report_candidates(fp.signature):
         cands[r.id] = r
     min_ch = cs.min_chapter_chars
     for ch in fp.chapters:
-        if ch.n_shingles < min_ch:
-            continue
+        if ch.n_shingles < min_ch or ch.n_data < cs.min_chapter_data:
+            continue  # a chapter without figures cannot tell a copy from a shared template
         for sc in store.chapter_candidates(ch.signature):
             est = estimate_jaccard(ch.signature, sc.signature)
-            est_chapter[sc.report] = max(est_chapter[sc.report], est)
-    missing = [rid for rid in est_chapter if rid not in cands]
-    for rid in missing:
-        r = store.report(rid)
-        if r:
-            cands[rid] = r
+            est_d = _data_estimate(ch.data_signature, ch.n_data, sc.data_signature, sc.n_data, cs.min_chapter_data)
+            old = est_chapter.get(sc.report, (0.0, 0.0))
+            if est_d > old[1] or (est_d == old[1] and est > old[0]):
+                est_chapter[sc.report] = (est, est_d)
+    for rid in est_chapter:
+        if rid not in cands:
+            r = store.report(rid)
+            if r:
+                cands[rid] = r
 
     # anomalies: keep the rare ones (held by few other enterprises)
     holders = store.anomaly_holders([a.hash for a in fp.anomalies]) if fp.anomalies else {}
@@ -130,15 +134,20 @@ def find_matches(fp: Fingerprint, store: FingerprintStore, settings, view: Shing
                         continue  # the same agency's staff as author is normal
                 shared[rid].append((kind, label))
 
+    # cheap filter on the MinHash estimates before any exact verification: prose AND figures
     ranked = []
     for rid, r in cands.items():
         if rid in exclude_ids or same_enterprise(fp, r):
             continue
         est = estimate_jaccard(fp.signature, r.signature)
-        score = max(est, est_chapter.get(rid, 0.0)) + 0.5 * len(shared.get(rid, []))
-        floor = min(cs.report_similarity, cs.chapter_containment) * 0.5
-        if est >= floor or est_chapter.get(rid, 0.0) >= floor or _strong_anomalies(shared.get(rid, []), cs):
-            ranked.append((score, rid))
+        est_d = _data_estimate(fp.data_signature, fp.n_data, r.data_signature, r.n_data, cs.min_chapter_data)
+        ch_est, ch_est_d = est_chapter.get(rid, (0.0, 0.0))
+        report_ok = (est >= cs.report_similarity * 0.6 and est_d >= cs.data_similarity * 0.5) or \
+            est >= cs.near_verbatim - 0.1
+        chapter_ok = ch_est >= cs.chapter_containment * 0.6 and ch_est_d >= cs.data_similarity * 0.5
+        strong = _strong_anomalies(shared.get(rid, []), cs)
+        if report_ok or chapter_ok or strong:
+            ranked.append((max(est_d, ch_est_d) + est + 0.5 * len(shared.get(rid, [])), rid))
     ranked.sort(reverse=True)
     if not ranked:
         return []
@@ -152,6 +161,14 @@ def find_matches(fp: Fingerprint, store: FingerprintStore, settings, view: Shing
         out.extend(_verify(view, ov, other, shared.get(rid, []), chapter_titles, cs))
     out.sort(key=lambda m: m.rank, reverse=True)
     return out
+
+
+def _data_estimate(a_sig, a_n: int, b_sig, b_n: int, min_n: int) -> float:
+    """MinHash estimate over digit-bearing shingles; 0 when either side has too few of them
+    (two empty sets would look identical)."""
+    if a_sig is None or b_sig is None or a_n < min_n or b_n < min_n:
+        return 0.0
+    return estimate_jaccard(a_sig, b_sig)
 
 
 def _strong_anomalies(items: list[tuple[str, str]], cs) -> bool:
@@ -187,7 +204,8 @@ def _verify(a: ShingleView, b: ShingleView, other: StoredReport, anomalies: list
             continue
         dig = _digits(sh)
         cont_dig = len(dig & b_dig) / len(dig) if dig else 0.0
-        if (len(dig) >= cs.min_chapter_data and cont_dig >= cs.data_similarity) or cont >= cs.near_verbatim:
+        # prose alone never makes a chapter copy: reports of one template share whole chapters of it
+        if len(dig) >= cs.min_chapter_data and cont_dig >= cs.data_similarity:
             out.append(Match(other, "chapter", cont, jac, data_similarity=cont_dig, chapter=ci,
                              chapter_title=chapter_titles.get(ci), passages=_pairs(a, b, ci, cs),
                              anomalies=anomalies))

@@ -23,7 +23,7 @@ import numpy as np
 
 from reviewer.copydetect.fingerprint import Fingerprint, Passage, passages_from_blob
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 
 
 def lsh_params(threshold: float, num_perm: int) -> tuple[int, int]:
@@ -58,6 +58,8 @@ class StoredReport:
     report_date: str | None
     n_shingles: int
     signature: np.ndarray
+    n_data: int = 0
+    data_signature: np.ndarray | None = None
 
 
 @dataclass
@@ -68,6 +70,16 @@ class StoredChapter:
     title: str
     n_shingles: int
     signature: np.ndarray
+    n_data: int = 0
+    data_signature: np.ndarray | None = None
+
+
+def _blob(a: np.ndarray | None) -> bytes | None:
+    return None if a is None else np.asarray(a, dtype=np.uint32).tobytes()
+
+
+def _array(b: bytes | None) -> np.ndarray | None:
+    return None if b is None else np.frombuffer(b, dtype=np.uint32)
 
 
 class FingerprintStore(ABC):
@@ -126,6 +138,11 @@ class SQLiteFingerprintStore(FingerprintStore):
         meta = dict(self.conn.execute("SELECT key, value FROM meta").fetchall())
         if meta:
             p = json.loads(meta["params"])
+            if p.get("schema") != SCHEMA_VERSION:
+                raise StoreMismatchError(
+                    f"指纹库 {self.path} 的格式版本（{p.get('schema')}）与当前程序（{SCHEMA_VERSION}）不一致，"
+                    "请删除该库后重新写入（reviewer batch 会重新记录）。"
+                )
             if p["num_perm"] != num_perm or p["shingle_chars"] != shingle_chars:
                 raise StoreMismatchError(
                     f"指纹库 {self.path} 使用 num_perm={p['num_perm']}、shingle_chars={p['shingle_chars']} 建立，"
@@ -148,10 +165,11 @@ class SQLiteFingerprintStore(FingerprintStore):
             CREATE TABLE IF NOT EXISTS reports(
                 id INTEGER PRIMARY KEY, report_id TEXT UNIQUE, file_name TEXT, enterprise TEXT,
                 enterprise_core TEXT, agency TEXT, industry TEXT, province TEXT, city TEXT,
-                report_date TEXT, recorded_at REAL, n_shingles INTEGER, signature BLOB, passages BLOB);
+                report_date TEXT, recorded_at REAL, n_shingles INTEGER, signature BLOB, passages BLOB,
+                n_data INTEGER, data_signature BLOB);
             CREATE TABLE IF NOT EXISTS chapters(
                 id INTEGER PRIMARY KEY, report INTEGER, idx INTEGER, title TEXT, n_shingles INTEGER,
-                signature BLOB);
+                signature BLOB, n_data INTEGER, data_signature BLOB);
             CREATE INDEX IF NOT EXISTS chapters_report ON chapters(report);
             CREATE TABLE IF NOT EXISTS report_bands(key INTEGER, report INTEGER, PRIMARY KEY(key, report))
                 WITHOUT ROWID;
@@ -175,19 +193,22 @@ class SQLiteFingerprintStore(FingerprintStore):
                 self._delete(old[0])
             cur = c.execute(
                 "INSERT INTO reports(report_id, file_name, enterprise, enterprise_core, agency, industry, province,"
-                " city, report_date, recorded_at, n_shingles, signature, passages)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                " city, report_date, recorded_at, n_shingles, signature, passages, n_data, data_signature)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (fp.report_id, fp.file_name, fp.enterprise, fp.enterprise_core, fp.agency, fp.industry,
                  fp.province, fp.city, fp.report_date, time.time(), fp.n_shingles,
-                 np.asarray(fp.signature, dtype=np.uint32).tobytes(), fp.passages_blob()),
+                 np.asarray(fp.signature, dtype=np.uint32).tobytes(), fp.passages_blob(), fp.n_data,
+                 _blob(fp.data_signature)),
             )
             rid = int(cur.lastrowid)
             c.executemany("INSERT OR IGNORE INTO report_bands(key, report) VALUES (?,?)",
                           [(k, rid) for k in band_keys(fp.signature, self.bands, self.rows)])
             for ch in fp.chapters:
                 cc = c.execute(
-                    "INSERT INTO chapters(report, idx, title, n_shingles, signature) VALUES (?,?,?,?,?)",
-                    (rid, ch.index, ch.title, ch.n_shingles, np.asarray(ch.signature, dtype=np.uint32).tobytes()),
+                    "INSERT INTO chapters(report, idx, title, n_shingles, signature, n_data, data_signature)"
+                    " VALUES (?,?,?,?,?,?,?)",
+                    (rid, ch.index, ch.title, ch.n_shingles, np.asarray(ch.signature, dtype=np.uint32).tobytes(),
+                     ch.n_data, _blob(ch.data_signature)),
                 )
                 cid = int(cc.lastrowid)
                 c.executemany("INSERT OR IGNORE INTO chapter_bands(key, chapter) VALUES (?,?)",
@@ -209,11 +230,12 @@ class SQLiteFingerprintStore(FingerprintStore):
 
     # ---- reading ---------------------------------------------------------------------------
     _COLS = ("id, report_id, file_name, enterprise, enterprise_core, agency, industry, province, city,"
-             " report_date, n_shingles, signature")
+             " report_date, n_shingles, signature, n_data, data_signature")
 
     @staticmethod
     def _row(r) -> StoredReport:
-        return StoredReport(*r[:11], signature=np.frombuffer(r[11], dtype=np.uint32))
+        return StoredReport(*r[:11], signature=np.frombuffer(r[11], dtype=np.uint32), n_data=r[12] or 0,
+                            data_signature=_array(r[13]))
 
     def count(self) -> int:
         return int(self.conn.execute("SELECT COUNT(*) FROM reports").fetchone()[0])
@@ -249,9 +271,11 @@ class SQLiteFingerprintStore(FingerprintStore):
         keys = band_keys(signature, self.bands, self.rows)
         q = ",".join("?" * len(keys))
         rows = self.conn.execute(
-            f"SELECT c.id, c.report, c.idx, c.title, c.n_shingles, c.signature FROM chapters c WHERE c.id IN"
-            f" (SELECT DISTINCT chapter FROM chapter_bands WHERE key IN ({q}))", keys).fetchall()
-        return [StoredChapter(r[0], r[1], r[2], r[3], r[4], np.frombuffer(r[5], dtype=np.uint32)) for r in rows]
+            f"SELECT c.id, c.report, c.idx, c.title, c.n_shingles, c.signature, c.n_data, c.data_signature"
+            f" FROM chapters c WHERE c.id IN (SELECT DISTINCT chapter FROM chapter_bands WHERE key IN ({q}))",
+            keys).fetchall()
+        return [StoredChapter(r[0], r[1], r[2], r[3], r[4], np.frombuffer(r[5], dtype=np.uint32), r[6] or 0,
+                              _array(r[7])) for r in rows]
 
     def passages(self, id: int) -> tuple[dict[str, list[str]], list[Passage], list[str]]:
         r = self.conn.execute("SELECT passages FROM reports WHERE id=?", (id,)).fetchone()

@@ -17,6 +17,8 @@ from pydantic import BaseModel, Field
 from reviewer.document import Block, Document
 from reviewer.findings import Basis, Finding
 from reviewer.identity import (
+    INDUSTRY_NAME_WORDS,
+    ORG_SUFFIX_RE,
     RANK_CITY,
     RANK_COUNTY,
     RANK_PROVINCE,
@@ -29,6 +31,7 @@ from reviewer.identity import (
     divisions,
     extract_identity,
     find_org_mentions,
+    find_short_form_mentions,
 )
 from reviewer.rules.base import RuleRun, rule
 
@@ -111,7 +114,7 @@ _LEGIT_KEY = re.compile(
     r"型号|委托|资质|设计|施工|承建|客户|用户|销售|采购|备注)"
 )
 _LEGIT_CONTEXT = re.compile(
-    r"(供应商|供货|采购|购自|购买|外购|购入|进货|来自|提供|客户|用户|销往|销售|出售|委托|受托|聘请|邀请|协助|配合|合作|"
+    r"(供应商|供货|采购|购自|购买|外购|购入|进货|来自|提供(?:蒸汽|热|电|水|气|原料|设备|技术|服务|咨询|检测|监测)|客户|用户|销往|销售|出售|委托|受托|聘请|邀请|协助|配合|合作|"
     r"协议|合同|签订|处置|处理|回收|接收|转移|清运|收运|运输|运往|承运|检测|监测|化验|检验|测试|环评|设计|编制|咨询|"
     r"技术服务|技术支持|厂家|制造|供应|厂商|品牌|型号|母公司|子公司|控股|股东|投资方|隶属|下属|参股|出资|收购|并购|租赁|"
     r"出租|承租|毗邻|相邻|东侧|西侧|南侧|北侧|东面|西面|南面|北面|周边|紧邻|邻近|交由|交给|送往|送至|资质|许可|危废|"
@@ -164,6 +167,27 @@ def _classify_org(ident: Identity, text: str, m: OrgMention, unit: Cell, is_cove
     return "weak"
 
 
+def _industry_name_words(ident: Identity) -> list[str]:
+    """Name words of the report's industry plus the descriptor in its own short name ('医药化工')."""
+    words = list(INDUSTRY_NAME_WORDS.get(ident.industry or "", ()))
+    core = ident.core or ""
+    for s in [*ident.short_names, ident.enterprise or ""]:
+        if core and s.startswith(core):
+            rest = re.sub(ORG_SUFFIX_RE.pattern + "$", "", s[len(core) :])
+            if len(rest) >= 2 and rest not in words:
+                words.append(rest)
+    return words
+
+
+def _org_mentions(text: str, words: list[str]) -> list[OrgMention]:
+    """Suffixed names, plus short names (brand + industry word) that do not overlap them."""
+    ms = find_org_mentions(text)
+    for sm in find_short_form_mentions(text, words):
+        if not any(m.start < sm.end and sm.start < m.end for m in ms):
+            ms.append(sm)
+    return sorted(ms, key=lambda m: m.start)
+
+
 @rule(
     "BPL001",
     name="报告中残留其他企业名称",
@@ -204,10 +228,11 @@ def check_foreign_names(run: RuleRun) -> Iterator[Finding]:
     if not ident.enterprise:
         return
     cover = {b.index for b in cover_blocks(run.doc)}
+    words = _industry_name_words(ident)
     seen: set[tuple[int, str]] = set()
     for unit in text_units(run.doc):
         text = unit.text
-        for m in find_org_mentions(text):
+        for m in _org_mentions(text, words):
             kind = _classify_org(ident, text, m, unit, unit.block.index in cover, run.params)
             if kind is None or (unit.block.index, m.name) in seen:
                 continue
@@ -397,30 +422,50 @@ def check_foreign_places(run: RuleRun) -> Iterator[Finding]:
 
 # ---- BPL003: generic boilerplate in enterprise-specific chapters -------------------------------
 class GenericParams(BaseModel):
-    min_chars: int = Field(40, description="只判断不少于此字数（去空白后）的段落")
-    min_claims: int = Field(1, description="段落中至少含有的空泛效果表述（“取得了显著的经济效益”等）个数")
+    min_chars: int = Field(25, description="只判断不少于此字数（去空白后）的段落")
+    min_markers: int = Field(
+        2, description="段落中至少含有的空泛表述（“存在一定的”“有待进一步完善”“取得了显著的经济效益”等）种数"
+    )
 
 
-SPECIFIC_SECTION = re.compile(r"(审核重点|方案|实施效果|实施成效|实施情况|绩效|成果|效益|目标完成|完成情况|可行性)")
+SPECIFIC_SECTION = re.compile(
+    r"(审核重点|方案|实施效果|实施成效|实施情况|绩效|成果|效益|目标完成|完成情况|可行性|潜力|原因|生产工艺|工艺流程|"
+    r"工艺过程|生产过程)"
+)
 NOT_SPECIFIC_SECTION = re.compile(r"(持续清洁生产|编制依据|审核依据|术语|前言|概述|总则)")
-_CLAIM = re.compile(
-    r"(取得了?[^，。；]{0,8}(效益|成效|效果|成果|成绩)|(显著|明显|大幅|大大|有效|较大|极大|一定程度上?)(的|地)?"
-    r"(降低|减少|提高|提升|改善|节约|削减|下降|增加|减轻)|(经济|环境|社会)效益(显著|明显|良好|可观|突出)|"
-    r"(效果|成效)(显著|明显|良好|突出)|得到了?(有效|显著|明显|较大|很大)?的?(改善|提高|控制|提升|加强)|"
-    r"达到了?预期的?(目标|效果)|具有(良好|较好|显著|明显)的|潜力(较大|巨大|很大)|(进一步|不断)(提高|提升|完善|加强|降低)|"
-    r"实现了?[^，。；]{0,6}(双赢|共赢|可持续发展)|高度重视)"
-)
+# Vague wording that stands in for data: hedged findings ("存在一定的", "部分…不够完善"), generic
+# goals and exhortations ("应加强管理", "不断提升"), empty claims ("取得了显著的经济效益").
+_VAGUE = [
+    r"存在(?:着)?(?:一定的?|一些|较大的?|不少)", r"均有一定", r"一定(?:的)?(?:关系|程度|潜力|差距|浪费)", r"部分(?:设备|原料|环节|岗位|员工|工序)",
+    r"有待(?:进一步)?(?:完善|提高|加强|改进|细化)", r"不够(?:完善|稳定|规范|先进|合理)", r"较为(?:成熟|先进|落后|粗放|合理)",
+    r"相对(?:落后|粗放|较高|较低)", r"基本(?:能够|可以|满足|达标)", r"相应的", r"都还存在", r"薄弱环节", r"持续改进",
+    r"总体(?:而言|来看|上看)", r"今后应", r"(?:企业|公司|各车间|各部门)应(?:当)?(?:加强|从|树立|积极|不断|进一步)",
+    r"积极推广", r"先进适用", r"不断(?:提升|提高|完善|加强|降低|挖掘)", r"进一步(?:提高|提升|完善|加强|降低|改善)",
+    r"(?:节约|节能|环保|清洁生产)意识", r"从源头削减", r"提高资源(?:能源)?利用(?:效率|率)",
+    r"减少(?:或者避免)?(?:生产过程中)?污染物的产生和排放", r"(?:主要包括|包括)[^。；]{2,30}等(?:环节|方面|工序)",
+    r"等(?:八个)?方面", r"潜力(?:较大|巨大|很大)", r"较大的(?:清洁生产)?潜力", r"取得了?[^，。；]{0,8}(?:效益|成效|效果|成果|成绩)",
+    r"(?:显著|明显|大幅|大大|有效)(?:的|地)?(?:降低|减少|提高|提升|改善|节约|削减|下降|增加|减轻)",
+    r"显著的(?:经济|环境|社会)效益", r"(?:经济|环境|社会)效益(?:显著|明显|良好|可观|突出)", r"(?:效果|成效)(?:显著|明显|良好|突出)",
+    r"得到了?(?:有效|显著|明显|较大|很大)的?(?:改善|提高|控制|提升|加强)", r"达到了?预期的?(?:目标|效果)",
+    r"具有(?:良好|较好|显著|明显|积极)的", r"实现了?[^，。；]{0,10}(?:双赢|共赢|统一|可持续发展)", r"高度重视",
+    r"(?:废水|废气|噪声|固体废物|固废)(?:[、和及](?:废水|废气|噪声|固体废物|固废)){2,}等",
+]
+_VAGUE_RE = [re.compile(p) for p in _VAGUE]
 _DATA = re.compile(
-    r"(\d|[一二两三四五六七八九十百千万]+(台|套|条|个|座|项|组|次|人|名|吨|万元|元|年|月|天|小时|班|级|道|种|类|批))"
-)
-_TEMPLATE_SENTENCE = re.compile(
-    r"(是指|应当|应该|必须|应按|应从|原则|方法|程序|步骤|依据|根据《|按照《|指南|规定|定义|包括以下|如下：|如下:|见表|详见)"
+    r"(\d|[ⅠⅡⅢⅣⅤ]+级|(?<![A-Za-z])I{1,3}V?级|[一二两三四五六七八九十百千万]+(台|套|条|座|项|组|次|人|名|吨|万元|元|批|道|班|级))"
 )
 _VOCAB_HEADER = re.compile(r"(设备名称|设施名称|名称|方案名称|方案|产品|原料|原辅材料|物料|工序|工段|车间|装置|生产线)")
 _WORKSHOP = re.compile(r"([\u4e00-\u9fa5A-Za-z0-9]{2,8}(?:车间|工段|工序|生产线|装置|系统|工艺))")
 _GENERIC_VOCAB = {"设备", "生产", "车间", "工艺", "系统", "装置", "生产线", "工序", "方案", "产品", "原料", "物料", "名称",
                   "合计", "小计", "总计", "其他", "清洁生产", "序号", "备注", "管理", "员工", "能源", "废水", "废气", "固废",
-                  "生产工艺", "处理工艺", "处理系统", "管理系统", "生产系统", "该工艺", "本工艺", "整个系统"}
+                  "生产工艺", "处理工艺", "处理系统", "管理系统", "生产系统", "该工艺", "本工艺", "整个系统", "技术工艺",
+                  "各车间", "生产车间", "主要生产工艺"}
+_TRANSITION = re.compile(r"(见下表|见表|如下[。：:]?$|如下表|[：:]\s*$|详见|见附件|见附图)")
+_CITES = re.compile(r"(《|是指)")
+
+
+def vague_markers(text: str) -> list[str]:
+    return [m.group(0) for rx in _VAGUE_RE for m in [rx.search(text)] if m]
 
 
 def _doc_vocabulary(doc: Document, ident: Identity) -> set[str]:
@@ -460,28 +505,25 @@ def _specific_section(b: Block) -> str | None:
     return None
 
 
-def _non_template_text(text: str) -> str:
-    parts = re.split(r"(?<=[。！？；;])", text)
-    return "".join(p for p in parts if not _TEMPLATE_SENTENCE.search(p))
-
-
 @rule(
     "BPL003",
     name="须写企业具体情况的章节为无数据的通用套话",
     severity="warning",
     params=GenericParams,
     basis=Basis(item_id="guide-eval-accept-2018", clause="第二条（审核报告规范性）"),
-    sentence="审核重点、方案、实施效果等章节中不少于{min_chars}字、含空泛效果表述却没有任何本企业数据"
-    "（数字、产品、设备、方案、车间名称）的段落给出警告，并统计各章此类文字的占比。",
+    sentence="生产工艺、潜力与原因分析、审核重点、方案、实施效果等章节中不少于{min_chars}字、含{min_markers}种以上空泛表述"
+    "却没有任何本企业数据（数字、产品、设备、方案、车间名称）的段落给出警告，并统计各章此类文字的占比。",
     defects=("BPL_GENERIC",),
 )
 def check_generic_boilerplate(run: RuleRun) -> Iterator[Finding]:
     """
     ## 检查内容
-    在审核重点、方案产生与筛选、可行性分析、方案实施及实施效果等必须写本企业具体情况的章节里，逐段检查：
-    先去掉模板性语句（定义、原则、方法、“根据《…》”等法规引述），剩余文字若不少于设定字数、含有“取得了显著的
-    经济效益和环境效益”“有效降低了能耗”之类的空泛效果表述，却没有任何本企业数据——数字、产品名称、
-    设备名称、方案名称、原辅材料、车间/工段名称（取自本报告的表格与正文）——即判为通用套话，并给出该章此类文字的占比。
+    在必须写本企业具体情况的章节——生产工艺、清洁生产潜力分析、废弃物产生原因分析、审核重点、方案产生与筛选、
+    可行性分析、方案实施及实施效果——里逐段检查：段落不少于设定字数，没有任何本企业数据（阿拉伯数字、“两台”
+    “三项”之类的数量、清洁生产水平等级、以及取自本报告表格和正文的产品、设备、方案、原辅材料、车间/工段名称），
+    却含有两种以上空泛表述（“存在一定的”“部分设备…不够完善”“有待进一步完善”“应加强管理”“不断提升”
+    “取得了显著的经济效益”等），即判为通用套话，并给出该章此类文字的占比。引出表格或列表的过渡句
+    （“……见下表”“……主要在于：”）和引述法规的句子（含《…》或“是指”）不判断。
 
     ## 为什么重要
     方案与实施效果只有落到本企业的数量、设备和方案上才可核查；整段套话说明该部分没有真正开展工作，
@@ -513,20 +555,19 @@ def check_generic_boilerplate(run: RuleRun) -> Iterator[Finding]:
         if sec is None:
             continue
         chapter = b.section_path[0] if b.section_path else sec
-        n = len(re.sub(r"\s", "", b.text))
+        text = b.text.strip()
+        n = len(re.sub(r"\s", "", text))
         stats = per_chapter.setdefault(chapter, [0, 0])
         stats[0] += n
-        rest = _non_template_text(b.text)
-        rest_n = len(re.sub(r"\s", "", rest))
-        if rest_n < run.params.min_chars:
+        if n < run.params.min_chars or _TRANSITION.search(text) or _CITES.search(text):
+            continue  # introductions to a table or list, quoted regulation text
+        if _DATA.search(text) or (vocab_re and vocab_re.search(text)):
             continue
-        if _DATA.search(rest) or (vocab_re and vocab_re.search(rest)):
-            continue
-        claims = [m.group(0) for m in _CLAIM.finditer(rest)]
-        if len(claims) < run.params.min_claims:
+        markers = vague_markers(text)
+        if len(markers) < run.params.min_markers:
             continue
         stats[1] += n
-        generic.append((b, chapter, n, claims))
+        generic.append((b, chapter, n, markers))
     for b, chapter, _n, claims in generic:
         total, gen = per_chapter[chapter]
         share = gen / total if total else 0.0
@@ -534,12 +575,12 @@ def check_generic_boilerplate(run: RuleRun) -> Iterator[Finding]:
         quote = text if len(text) <= 120 else text[:120]
         yield run.finding(
             f"“{chapter}”中的这段文字没有任何本企业数据（数字、产品、设备、方案或车间名称），只有“{claims[0]}”"
-            f"之类的空泛表述；该章此类文字占 {share:.0%}。",
+            f"“{claims[1]}”之类的空泛表述；该章此类文字占 {share:.0%}。",
             quote,
             block=b,
             expected="本企业的具体数据（数量、设备、方案、车间）",
             found="无数据的通用表述",
-            data={"chapter": chapter, "chapter_share": round(share, 3), "claims": claims[:5]},
+            data={"chapter": chapter, "chapter_share": round(share, 3), "vague_wording": claims[:6]},
         )
 
 

@@ -23,6 +23,24 @@ _KIND_ZH = {"white_text": "白色（与背景同色）文字", "tiny_text": "极
             "offpage": "页面以外的文字", "other": "不可见文字"}
 
 
+def continued_from(doc, b) -> list[dict]:
+    """Blocks this one continues: a paragraph that a PDF parser broke over several blocks (the block
+    before does not end a sentence). They are listed as further places of the finding."""
+    out: list[dict] = []
+    i = b.index
+    while i > 0 and len(out) < 3:
+        prev, cur = doc.blocks[i - 1], doc.blocks[i]
+        if prev.kind != "paragraph" or cur.kind != "paragraph":
+            break
+        if prev.page is not None and cur.page is not None and cur.page - prev.page > 1:
+            break
+        if not prev.text.strip() or prev.text.rstrip()[-1] in "。！？!?；;：:":
+            break
+        out.append({"block": prev.index, "page": prev.page, "quote": prev.text.strip()[-60:]})
+        i -= 1
+    return out
+
+
 class HiddenParams(BaseModel):
     min_chars: int = Field(2, description="隐藏文字去掉空白后至少的字数（更短的如单个空格不报告）")
 
@@ -77,6 +95,7 @@ def check_hidden_text(run: RuleRun) -> Iterator[Finding]:
                 block=b,
                 expected="无隐藏文字",
                 found=kinds_zh,
+                other=continued_from(run.doc, b),
                 severity="error" if injections else None,
                 data={"kinds": kinds, "chars": len(text), "injection": [h.kind for h in injections]},
             )
@@ -149,6 +168,7 @@ def check_invisible_chars(run: RuleRun) -> Iterator[Finding]:
             block=b,
             expected="无不可见字符",
             found=", ".join(codes),
+            other=continued_from(run.doc, b),
             data={"count": len(hits), "codes": codes, "positions": [h.start() for h in hits[:20]],
                   "in_number": in_number},
         )
@@ -215,6 +235,7 @@ def check_injection(run: RuleRun) -> Iterator[Finding]:
                 block=b,
                 expected="报告只陈述事实与数据",
                 found="；".join(h.text.strip() for h in hs),
+                other=continued_from(run.doc, b),
                 data={"patterns": kinds, "matches": [h.text for h in hs], "hidden": hidden},
             )
 

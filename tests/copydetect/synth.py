@@ -187,3 +187,41 @@ def splice_chapter(target: SynthReport, source: SynthReport, chapter_title: str)
         else:
             out.append(part)
     return SynthReport(target.enterprise, target.short, target.agency, target.place, "\n".join(out))
+
+
+def write_docx(text: str, path, author: str | None = None) -> None:
+    """The Markdown of a synthetic report as a real DOCX (headings, paragraphs, tables)."""
+    from docx import Document
+
+    doc = Document()
+    lines = text.split("\n")
+    i = 0
+    while i < len(lines):
+        line = lines[i].strip()
+        if not line:
+            i += 1
+            continue
+        if line.startswith("#"):
+            level = len(line) - len(line.lstrip("#"))
+            doc.add_heading(line[level:].strip(), level=min(level, 3))
+            i += 1
+            continue
+        if line.startswith("|"):
+            rows = []
+            while i < len(lines) and lines[i].strip().startswith("|"):
+                cells = [c.strip() for c in lines[i].strip().strip("|").split("|")]
+                if not all(set(c) <= set("-: ") for c in cells):
+                    rows.append(cells)
+                i += 1
+            width = max(len(r) for r in rows)
+            table = doc.add_table(rows=len(rows), cols=width)
+            table.style = "Table Grid"
+            for r, row in enumerate(rows):
+                for c, cell in enumerate(row):
+                    table.cell(r, c).text = cell
+            continue
+        doc.add_paragraph(line)
+        i += 1
+    if author:
+        doc.core_properties.author = author
+    doc.save(path)
