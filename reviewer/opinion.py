@@ -59,6 +59,7 @@ class OpinionDraft(BaseModel):
     sections: list[OpinionSection]
     used_model: bool = False
     model_rejections: int = 0
+    usage: dict[str, Any] = Field(default_factory=dict, description="model token accounting for this draft")
 
     def section(self, key: str) -> OpinionSection:
         return next(s for s in self.sections if s.key == key)
@@ -307,4 +308,5 @@ def draft_opinion(review: Any, scorecard: Any = None, settings: Any = None, *, p
         sections=sections,
         used_model=provider is not None,
         model_rejections=rejections,
+        usage=provider.usage.model_dump() if provider is not None else {},
     )

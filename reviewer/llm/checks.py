@@ -199,6 +199,7 @@ class JudgementRun:
 
     provider: LLMProvider
     results: dict[str, JudgementResult] = field(default_factory=dict)
+    unavailable: str = ""  # set after a request failed for good: later questions are not sent
 
 
 def ask_question(doc: Document, spec: QuestionSpec, provider: LLMProvider, settings: Any, structure: Any = None,

@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field
 
 from reviewer.findings import Basis, Finding
 from reviewer.llm import provider_for
-from reviewer.llm.checks import JudgementRun, ask_question, load_question
+from reviewer.llm.checks import JudgementResult, JudgementRun, ask_question, load_question
 from reviewer.rules.base import RuleRun, rule
 
 
@@ -35,8 +35,13 @@ def _judge(run: RuleRun) -> Iterator[Finding]:
 
     structure = run.ctx.cached("structure", lambda: analyse_structure(run.doc))
     spec = load_question(run.rule.id, settings)
+    if state.unavailable:  # the endpoint already failed after retries in this review: do not wait again
+        state.results[run.rule.id] = JudgementResult(question_id=spec.id, status="error", error=state.unavailable)
+        return
     result = ask_question(run.doc, spec, provider, settings, structure)
     state.results[run.rule.id] = result
+    if result.status == "error":
+        state.unavailable = result.error
     if result.status != "answered" or result.verdict != "不满足" or not result.quotes:
         return
     if result.confidence < run.params.min_confidence:

@@ -113,3 +113,18 @@ def test_report_without_the_section_is_not_sent_to_the_model(settings, tmp_path)
     doc = parse(p, settings)
     res, _, model = _ask(settings, doc, "LLM005", lambda p: _answer("满足", []))
     assert res.status == "no_content" and res.verdict == "未涉及" and model.prompts == []
+
+
+def test_unreachable_model_does_not_break_the_review(settings):
+    settings.llm.provider = "openai"
+    settings.llm.base_url = "http://127.0.0.1:9/v1"  # connection refused
+    settings.llm.model = "local"
+    settings.llm.max_retries = 1
+    rv = review(PLAN_FAIL, ReviewOptions(), settings=settings)
+    assert rv.rule_errors == {} and not [f for f in rv.findings if f.source == "llm"]
+    assert any(f.source == "rule" for f in rv.findings)  # the rules still ran
+    j = rv.extras["llm"]["judgements"]
+    errors = [v for v in j.values() if v["status"] == "error"]
+    assert errors and all("语言模型" in v["error"] for v in errors)
+    assert all(v["status"] in ("error", "no_content") for v in j.values())
+    assert rv.extras["llm"]["usage"]["failures"] == 1  # later questions were not sent at all

@@ -51,6 +51,7 @@ def test_fake_model_rewrites_prose_but_not_the_conclusion(fake_settings):
     assert d.used_model
     assert [s.source for s in d.sections] == ["model", "model", "model", "template"]
     assert d.section("overview").text.startswith("经审查，")
+    assert d.usage["calls"] == 3 and d.usage["prompt_tokens"] > 0
 
 
 def test_model_that_invents_numbers_falls_back_to_template(settings):
