@@ -170,14 +170,15 @@ class Generator:
         return corpus
 
     # ---- one report ---------------------------------------------------------------------------
-    def make(self, p: ReportPlan, k: int, by_id: dict[str, ReportPlan]) -> dict[str, Any]:
+    def make(self, p: ReportPlan, k: int, by_id: dict[str, ReportPlan], forced: list[str] | None = None) -> dict[str, Any]:
+        """Write one report; ``forced`` names exactly the defect types to inject (samples, tests)."""
         ind = INDUSTRIES[p.industry]
         for attempt in range(6):
             f = draw_facts(p.seed, ind, p.rid, p.report_year, p.id_seed)
             self._apply_pair_facts(p, f)
             style = draw_style(p.style_seed, long=p.long)
             rng = random.Random(f"{p.seed}-{p.rid}-defects-{attempt}")
-            chosen = self._choose_types(rng, k, f)
+            chosen = list(forced) if forced is not None else self._choose_types(rng, k, f)
             used: set[str] = set()
             pendings: list[Pending] = []
             model_types = [t for t in MODEL_ORDER if t in chosen]
@@ -186,6 +187,8 @@ class Generator:
                 try:
                     pendings.append(MODEL_INJECTORS[t](f, rng, used))
                 except (NotApplicable, IndexError, ValueError):
+                    if forced is not None:
+                        raise
                     alt = self._substitute(rng, chosen, f, model=True)
                     if alt:
                         try:
@@ -208,11 +211,16 @@ class Generator:
                 continue
             for t in text_types:
                 edit = self._text_edit(t, doc, f, rng, used, p)
+                if edit is None and forced is not None:
+                    ok = False
+                    break
                 if edit is None:
                     alt = self._substitute(rng, chosen, f, model=False)
                     edit = self._text_edit(alt, doc, f, rng, used, p) if alt else None
                 if edit is not None:
                     labels.append(self._label_for_edit(p, doc, edit, len(labels) + 1))
+            if not ok:
+                continue
             if p.copy_kind == "copied_report" and not p.clean:
                 lab = self._leftover_name(p, doc, by_id, len(labels) + 1)
                 if lab:
@@ -448,6 +456,16 @@ def _jsonable(v: Any) -> Any:
 
 def generate(out: Path, seed: int = 7, n: int = 80, log=print) -> dict[str, Any]:
     return Generator(out, seed, n, log).run()
+
+
+def make_report(out: Path, rid: str, industry: str, seed: int, types: list[str], formats: list[str],
+                long: bool = False, scanned: int = 0, pdf_font: str = "cid") -> dict[str, Any]:
+    """One report with exactly the given defect types (for samples and tests); returns its manifest."""
+    out.mkdir(parents=True, exist_ok=True)
+    g = Generator(out, seed, 1, log=lambda *_: None)
+    p = ReportPlan(rid, industry, seed, formats, clean=not types, long=long, scanned=scanned, style_seed=seed,
+                   wording_seed=seed, pdf_font=pdf_font)
+    return g.make(p, len(types), {rid: p}, forced=list(types))
 
 
 __all__ = ["ReportPlan", "asdict", "generate", "plan_corpus"]

@@ -152,6 +152,18 @@ def _rebuild(f: Facts) -> None:
     from evals.generator.build import rebuild_after_change
 
     rebuild_after_change(f)
+    reapply_sticky(f)
+
+
+def _sticky(f: Facts, fn) -> None:
+    """Apply an override of a derived figure and keep it through later re-derivations."""
+    fn()
+    f.notes.setdefault("sticky", []).append(fn)
+
+
+def reapply_sticky(f: Facts) -> None:
+    for fn in f.notes.get("sticky", []):
+        fn()
 
 
 def inj_bal_not_closing(f: Facts, rng: random.Random, used: set[str]) -> Pending:
@@ -184,7 +196,7 @@ def inj_bal_stated_deviation(f: Facts, rng: random.Random, used: set[str]) -> Pe
     wrong = next((w for w in options if abs(w - right) >= 0.3 and abs(w) < b.tolerance_pct), None)
     if wrong is None:
         wrong = round(right + (1.2 if right < 3 else -1.2), 2)
-    b.diff_pct = wrong
+    _sticky(f, lambda: setattr(b, "diff_pct", wrong))
     return Pending("BAL_STATED_DEVIATION", keys=[f"{key}.pct"], wrong=wrong, right=right,
                    note=f"{b.title}：输入{b.in_total:g}、输出{b.out_total:g}，差值{b.diff:g}，应为{right:g}%，报告写{wrong:g}%")
 
@@ -205,7 +217,7 @@ def inj_bal_water_rate(f: Facts, rng: random.Random, used: set[str]) -> Pending:
     right = wb.reuse_rate
     alt = round(wb.reuse / wb.fresh * 100.0, 2)
     wrong = alt if abs(alt - right) > 3 and alt < 99 else round(right + rng.choice([-1, 1]) * rng.uniform(6, 14), 2)
-    wb.reuse_rate = wrong
+    _sticky(f, lambda: setattr(wb, "reuse_rate", wrong))
     refresh_assessment(f)
     return Pending("BAL_WATER_RATE", keys=["wb.rate"], wrong=wrong, right=right,
                    note=f"重复利用率应为重复利用水量{wb.reuse:g}/总用水量{wb.total:g}={right:g}%，报告写{wrong:g}%")
@@ -223,7 +235,7 @@ def inj_red_load(f: Facts, rng: random.Random, used: set[str]) -> Pending:
     wrong = round(right * factor, 4)
     if abs(wrong - right) < 0.0005 or wrong <= 0:
         raise NotApplicable
-    p.load[y] = wrong
+    _sticky(f, lambda: p.load.__setitem__(y, wrong))
     used.add(f"poll.{p.name}.{y}")
     return Pending("RED_LOAD", keys=[f"poll.{p.name}.{y}.load"], wrong=wrong, right=right,
                    note=f"{y}年{p.name}排放量应为{p.conc[y]:g} mg/L×{f.ww[y]:g} m³×10⁻⁶={right:g} t")
@@ -234,8 +246,14 @@ def inj_uni_coal(f: Facts, rng: random.Random, used: set[str]) -> Pending:
     cands = [e for e in f.energy if not (e.carrier == "electricity" and "old_coef" in used)]
     e = rng.choice(cands)
     right = e.tce[y]
-    others = [x.coef for x in f.energy if x is not e]
-    coefs = [e.coef * 10, e.coef / 10, e.coef * rng.uniform(1.15, 1.4), *others]
+    # slips seen in practice: a decimal place, the 等价值 instead of the stated 当量值, a per-kg value on tonnes
+    coefs = {
+        "electricity": [0.3030, 0.404, e.coef * 10, e.coef / 10],
+        "natural_gas": [1.33, e.coef * 10, e.coef / 10],
+        "steam": [0.1286, e.coef * 10, 112.0],
+        "coal": [0.7143, e.coef * 10, 900.0],
+        "diesel": [1.4571, e.coef * 10, 1714.3],
+    }.get(e.carrier, [e.coef * 10, e.coef / 10])
     for _ in range(10):
         c = rng.choice(coefs)
         wrong = r2(e.qty[y] * c / 1000.0)
@@ -243,8 +261,11 @@ def inj_uni_coal(f: Facts, rng: random.Random, used: set[str]) -> Pending:
             break
     else:
         raise NotApplicable
-    e.tce[y] = wrong
-    derive_energy_totals(f)
+    def apply() -> None:
+        e.tce[y] = wrong
+        derive_energy_totals(f)
+
+    _sticky(f, apply)
     used.add(f"en.{e.carrier}.{y}")
     return Pending("UNI_COAL", keys=[f"en.{e.carrier}.{y}.tce"], wrong=wrong, right=right,
                    note=f"{y}年{e.name}{e.qty[y]:g} {e.unit}×{e.coef:g}{' kgce/' + e.unit}÷1000 应为{right:g} tce")
@@ -285,14 +306,14 @@ def inj_uni_intensity(f: Facts, rng: random.Random, used: set[str]) -> Pending:
         wrong = r2(f.tce_total[y] * 1000.0 / f.output[y2] * f.industry.int_factor)
         if abs(wrong - right) / right < 0.02:
             wrong = r2(right * rng.choice([1.12, 0.88, 10.0]))
-        f.energy_int[y] = wrong
+        _sticky(f, lambda: f.energy_int.__setitem__(y, wrong))
         key = f"en.int.{y}"
     else:
         right = f.water_int[y]
         wrong = round(f.water[y] / f.output[y2] * f.industry.int_factor, 3)
         if abs(wrong - right) / right < 0.02:
             wrong = round(right * rng.choice([1.15, 0.85]), 3)
-        f.water_int[y] = wrong
+        _sticky(f, lambda: f.water_int.__setitem__(y, wrong))
         key = f"water.int.{y}"
     used.add(key)
     return Pending("UNI_INTENSITY", keys=[key], wrong=wrong, right=right, note=f"{y}年单位产品指标应为总量/当年产量")
@@ -314,7 +335,7 @@ def inj_eco_payback(f: Facts, rng: random.Random, used: set[str]) -> Pending:
     wrong = r2(e.invest / e.saving) if e.saving else right
     if abs(wrong - right) < 0.15:
         wrong = r2(right * rng.uniform(1.35, 1.9))
-    e.payback = wrong
+    _sticky(f, lambda: setattr(e, "payback", wrong))
     return Pending("ECO_PAYBACK", keys=[f"opt.{o.id}.econ.N"], wrong=wrong, right=right,
                    note=f"{o.name}：N=I/F={e.invest:g}/{e.cash_flow:g}={right:g}年，报告写{wrong:g}年")
 
@@ -336,7 +357,7 @@ def inj_eco_npv(f: Facts, rng: random.Random, used: set[str]) -> Pending:
         wrong = r2(e.cash_flow * (1 - (1 + i) ** -n) / i - e.invest)
     if abs(wrong - right) < max(1.0, abs(right) * 0.05):
         wrong = r2(right * 1.35 + 5)
-    e.npv = wrong
+    _sticky(f, lambda: setattr(e, "npv", wrong))
     return Pending("ECO_NPV", keys=[f"opt.{o.id}.econ.NPV"], wrong=wrong, right=right,
                    note=f"{o.name}：按i={e.rate:g}%、n={e.life}年、F={e.cash_flow:g}计算NPV应为{right:g}万元（{kind}）")
 
@@ -351,7 +372,7 @@ def inj_eco_irr(f: Facts, rng: random.Random, used: set[str]) -> Pending:
     wrong = r2(float(alt) * 100) if alt == alt else right
     if abs(wrong - right) < 1.5:
         wrong = r2(right + rng.uniform(6, 14))
-    e.irr = wrong
+    _sticky(f, lambda: setattr(e, "irr", wrong))
     return Pending("ECO_IRR", keys=[f"opt.{o.id}.econ.IRR"], wrong=wrong, right=right,
                    note=f"{o.name}：由I={e.invest:g}、F={e.cash_flow:g}、n={e.life}求得IRR应为{right:g}%")
 
@@ -363,10 +384,11 @@ def inj_eco_verdict(f: Facts, rng: random.Random, used: set[str]) -> Pending:
     annuity = (1 - (1 + i) ** -e.life) / i
     o.invest = round(o.benefit * annuity * rng.uniform(1.25, 1.6), 1)
     derive_option(f, o)
-    e.verdict_feasible = True
+    _sticky(f, lambda: setattr(o.econ, "verdict_feasible", True))
     _rebuild(f)
-    if e.feasible:
+    if o.econ.feasible:
         raise NotApplicable
+    e = o.econ
     return Pending("ECO_VERDICT", keys=[f"opt.{o.id}.econ.NPV", f"opt.{o.id}.econ.IRR"], wrong="经济上可行", right="经济上不可行",
                    note=f"{o.name}：NPV={e.npv:g}万元<0、IRR={e.irr:g}%<i={e.rate:g}%，结论却为可行")
 
@@ -516,8 +538,11 @@ def inj_uni_co2(f: Facts, rng: random.Random, used: set[str]) -> Pending:
         right = o.env["co2"]
         fac = rng.choice(wrong_factors[:3])
         wrong = r2(o.savings["electricity"] * fac / 1000.0)
-        o.env["co2"] = wrong
-        derive_option_totals(f)
+        def apply() -> None:
+            o.env["co2"] = wrong
+            derive_option_totals(f)
+
+        _sticky(f, apply)
         return Pending("UNI_CO2", keys=[f"opt.{o.id}.env.co2"], wrong=wrong, right=right,
                        note=f"{o.name}：节电量×{f.grid_factor[0]} kgCO₂/kWh应为{right:g} t，报告按{fac:g}计算得{wrong:g} t")
     if not f.co2_elec:
@@ -528,7 +553,7 @@ def inj_uni_co2(f: Facts, rng: random.Random, used: set[str]) -> Pending:
     wrong = r2(f.carrier("electricity").qty[y] * fac / 1000.0)
     if abs(wrong - right) / right < 0.03:
         raise NotApplicable
-    f.co2_elec[y] = wrong
+    _sticky(f, lambda: f.co2_elec.__setitem__(y, wrong))
     f.notes["force_co2_prose"] = True
     used.add("co2")
     return Pending("UNI_CO2", keys=[f"co2.elec.{y}"], wrong=wrong, right=right,
