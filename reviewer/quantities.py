@@ -138,7 +138,7 @@ class UnitInfo(BaseModel):
     annotation: str = Field("", description="trailing words after the unit, e.g. '产品' in 'kWh/t产品'")
 
 
-_SCALE_PREFIX = {"万": 1e4, "亿": 1e8, "千": 1e3, "百万": 1e6, "十万": 1e5}
+_SCALE_PREFIX = {"万": 1e4, "亿": 1e8, "千": 1e3, "百万": 1e6, "十万": 1e5, "百": 1e2}  # 百: 'kgce/百米' (textiles)
 
 
 # '3方面' is not 3 m³, '5度' in '5度电' is kWh but not in '温度'
@@ -233,11 +233,11 @@ def parse_unit(text: str) -> UnitInfo | None:
             "mg/liter" if target_unit == "mg/L" else "mg/m**3"
         ).magnitude
         canon_num, canon_den = ["mg"], ["L" if target_unit == "mg/L" else "m³"]
-    prefix = {1e4: "万", 1e8: "亿", 1e3: "千", 1e6: "百万", 1e5: "十万"}.get(mult, "")
+    prefix = {1e4: "万", 1e8: "亿", 1e3: "千", 1e6: "百万", 1e5: "十万", 1e2: "百"}.get(mult, "")
     symbol = prefix + "·".join(p[0] for p in parts_num if p[0])
     if parts_den:
         symbol += "/" + "·".join(
-            ({1e4: "万", 1e8: "亿", 1e3: "千"}.get(p[3], "") + p[0]) for p in parts_den
+            ({1e4: "万", 1e8: "亿", 1e3: "千", 1e2: "百"}.get(p[3], "") + p[0]) for p in parts_den
         )
     canonical = "·".join(c for c in canon_num if c)
     if canon_den:

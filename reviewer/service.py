@@ -190,7 +190,7 @@ def _record_fingerprint(ctx: ReviewContext, settings: Settings, errors: dict[str
         ident = ctx.cached("identity", lambda: _identity(ctx))
         fp = ctx.cached("copy_fingerprint", lambda: fingerprint(ctx.doc, settings, ident))
         remember(ctx.doc, settings, fp=fp)
-    except Exception as exc:  # noqa: BLE001 - reported with the review, not raised
+    except Exception as exc:
         errors["copy_store"] = f"{type(exc).__name__}: {exc}"
 
 

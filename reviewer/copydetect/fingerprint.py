@@ -226,7 +226,8 @@ def chapter_of_blocks(doc: Document) -> tuple[list[int], list[str]]:
 
 
 _NUM = re.compile(r"^[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?%?$|^[-+]?\d+(?:\.\d+)?%?$")
-_LONG_NUM = re.compile(r"(?<![\d.])(\d+\.\d{2,}|\d{5,}(?:\.\d+)?)(?![\d.])")
+# long numbers, not parts of codes (certificate, permit or credit-code numbers are shared legitimately)
+_LONG_NUM = re.compile(r"(?<![\dA-Za-z.])(\d+\.\d{2,}|\d{5,}(?:\.\d+)?)(?![\dA-Za-z.])")
 _STANDARD_TABLE = re.compile(r"(标准|限值|基准|指标体系|等级|[ⅠⅡⅢ一二三]级|系数|参考值|规定值|折标|排放因子)")
 _YEARLIKE = re.compile(r"^(19|20)\d{2}$")
 _DIGIT = re.compile(r"\d")

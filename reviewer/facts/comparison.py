@@ -205,7 +205,18 @@ def comparisons(doc: Document) -> list[ComparisonRow]:
     return out
 
 
-_ONE_OPTION = re.compile(r"该方案|方案\s*[A-Za-z]{1,2}-?\d|[A-Z]{1,2}-?\d{1,2}\s*方案|方案[一二三四五六七八九十]|单项方案")
+# a table about one option ('F23手动线改造…实施前后对比', '方案三', '该方案') or one process
+_ONE_OPTION = re.compile(
+    r"该方案|该项目|本方案|单项方案|方案\s*[A-Za-z]{1,2}-?\d|方案[一二三四五六七八九十\d]+|(?<![A-Za-z\d])[A-Z]{1,2}-?\d{1,3}(?![\d.])"
+)
+_FORMULAS = {"SO2", "NO2", "CO2", "NH3", "H2S", "O3", "N2", "O2", "H2", "PM10", "CO", "TN", "TP", "BOD5", "NOX"}
+
+
+def _one_option(context: str) -> bool:
+    return any(m.group(0).upper() not in _FORMULAS for m in _ONE_OPTION.finditer(context))
+
+
+_SUB_SCOPE_LABEL = re.compile(r"相关|工序|车间|工段|生产线|产线|单元|设备|该|线体|窑|炉|机组")
 
 
 def facts(doc: Document) -> list[Fact]:
@@ -217,7 +228,9 @@ def facts(doc: Document) -> list[Fact]:
             continue
         section, chapter = block_section(doc, row.view.block)
         # a table about one option ('方案F3实施前后', '该方案') is not the plant's before/after
-        scope = "option" if _ONE_OPTION.search(table_context(row.view, doc)) else "plant"
+        ctx = table_context(row.view, doc)
+        ctx = ctx[: len(ctx) - len(norm_text(" ".join(row.view.headers)))] if ctx else ctx
+        scope = "option" if _one_option(ctx) or _SUB_SCOPE_LABEL.search(norm_text(row.label)) else "plant"
         for role, period in (("before", "before"), ("after", "after"), ("reduction", "")):
             ref: Cellref | None = getattr(row, role)
             if ref is None or ref.quantity.kind != "number" or ref.quantity.comparator:

@@ -23,6 +23,7 @@ from pydantic import BaseModel, Field
 
 from reviewer.document import Document, Locator
 from reviewer.facts.sentences import cells_quote, doc_sentences, row_quote
+from reviewer.facts.sentences import clause_start as last_clause_start
 from reviewer.facts.tables import TableView, is_total_label, norm, table_views, year_of
 from reviewer.quantities import Quantity, find_quantities, parse_quantity, parse_unit
 
@@ -768,9 +769,10 @@ def _co2_prose(doc: Document) -> list[CO2Row]:
     out = []
     for s in doc_sentences(doc, ("paragraph",)):
         t = s.text
-        if not re.search(r"排放因子|排放系数", t) or not re.search(r"CO2|CO₂|二氧化碳|碳排放", t, re.I):
+        if not re.search(r"CO2|CO₂|二氧化碳|碳排放", t, re.I):
             continue
         qs = [q for q in find_quantities(t) if q.kind == "number" and not q.comparator]
+        # the factor is known by its unit ('按0.5366 kgCO₂/kWh计'), with or without the word 排放因子
         factors = [q for q in qs if q.canonical_unit.startswith("tCO2/")]
         if len(factors) != 1:
             continue
@@ -778,9 +780,15 @@ def _co2_prose(doc: Document) -> list[CO2Row]:
         den = fac.canonical_unit.split("/", 1)[1]
         acts = [q for q in qs if q is not fac and q.canonical_unit.split("/")[0] == den
                 and "/" not in q.canonical_unit.replace("/a", "")]
-        emis = [q for q in qs if q is not fac and (q.canonical_unit in ("tCO2", "tCO2/a")
-                                                   or (q.canonical_unit in ("t", "t/a") and q.span
-                                                       and fac.span and q.span[0] > fac.span[0]))]
+        emis = [q for q in qs if q is not fac and q.canonical_unit in ("tCO2", "tCO2/a")]
+        if not emis:
+            # tonnes written as 't': the first one after the factor that the text calls CO2
+            for q in qs:
+                if q is fac or not q.span or not fac.span or q.span[0] <= fac.span[1]:
+                    continue
+                if q.canonical_unit in ("t", "t/a") and re.search(r"CO2|CO₂|二氧化碳|碳", t[fac.span[1]: q.span[0]], re.I):
+                    emis = [q]
+                    break
         if len(acts) != 1 or len(emis) != 1:
             continue
         emi = emis[0]
@@ -880,7 +888,7 @@ def _prose_energy_rows(doc: Document) -> list[EnergyRow]:
             # the amount: the one physical quantity of the clause before '折标准煤'; an enumeration
             # ('节约蒸汽14195t、减少元明粉消耗135.8t，折合标准煤…') converts a sum, not one carrier
             trimmed = before.rstrip(" ，,")  # '用电量356.8万kWh，折标准煤…': the amount ends the previous clause
-            clause_start = max(trimmed.rfind(ch) for ch in "，,；;。") + 1
+            clause_start = last_clause_start(trimmed, len(trimmed))
             amt = [q for q in find_quantities(trimmed[clause_start:]) if q.kind == "number" and q.canonical_unit
                    and q.canonical_unit.split("/")[0] in ("kWh", "m³", "t", "kJ")]
             if len(amt) != 1 or "、" in trimmed[clause_start:]:
@@ -889,7 +897,7 @@ def _prose_energy_rows(doc: Document) -> list[EnergyRow]:
             if a.span:
                 a.span = (a.span[0] + clause_start, a.span[1] + clause_start)
             words = before[: a.span[0]] if a.span else before
-            clause = re.split(r"[，,；;。、]", words)[-1]
+            clause = re.split(r"[，；;。、]|,(?!\d{3})", words)[-1]
             carrier = carrier_of(clause)
             if carrier is None:
                 for alias, c in _ALIAS_LIST:

@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from pydantic import BaseModel, Field
 
 from reviewer.document import Block, Document, Locator
-from reviewer.facts.sentences import row_quote, split_sentences
+from reviewer.facts.sentences import clause_end, row_quote, split_sentences
 from reviewer.facts.tables import TableView, is_total_label, norm, table_views
 from reviewer.quantities import Quantity, find_quantities, parse_quantity, parse_unit, unit_from_header
 
@@ -41,6 +41,8 @@ class Verdict(BaseModel):
 
 class EconomicEvaluation(BaseModel):
     option: str = Field(description="option id or name as written (column header, row label or heading)")
+    option_id: str | None = Field(None, description="option number such as 'F8' / 'QJ-12' when one is written")
+    option_name: str | None = Field(None, description="option name when one is written")
     investment: Metric | None = Field(None, description="I 总投资")
     annual_saving: Metric | None = Field(None, description="P 年运行费用总节省金额 / 年经济效益")
     depreciation: Metric | None = Field(None, description="D 年折旧费")
@@ -166,7 +168,9 @@ def _indicators_as_rows(tv: TableView, row_inds: dict[int, str]) -> list[Economi
         if not name or re.fullmatch(r"(数值|数据|指标值|结果|计算结果|金额|数量|值|计算值)", norm(name)):
             name = caption_name
         ev = EconomicEvaluation(option=name or f"第{c + 1}列", source="table", table=tv.table.index,
-                                block=tv.block.index if tv.block else None)
+                                block=tv.block.index if tv.block else None,
+                                option_id=_id_in(name) or _option_from_caption(tv),
+                                option_name=_name_in(name) or _caption_title(tv))
         for r, f in row_inds.items():
             if getattr(ev, f) is not None:
                 continue
@@ -204,8 +208,11 @@ def _indicators_as_cols(tv: TableView, col_inds: dict[int, str]) -> list[Economi
         if any(is_total_label(x) for x in tv.row_labels(r)[:1]):
             continue
         name = tv.label(r) if name_col is not None else (caption_name or _caption_title(tv))
+        id_col = next((c for c, h in enumerate(tv.headers) if _ID_H.search(norm(h))), None)
+        row_id = _id_in(tv.table.cell(r, id_col)) if id_col is not None else None
         ev = EconomicEvaluation(option=name or f"第{r + 1}行", source="table", table=tv.table.index,
-                                block=tv.block.index if tv.block else None)
+                                block=tv.block.index if tv.block else None,
+                                option_id=row_id or _id_in(name), option_name=_name_in(name))
         for c, f in col_inds.items():
             if getattr(ev, f) is not None:
                 continue
@@ -321,12 +328,7 @@ def _prose_metrics(block: Block) -> list[tuple[str, Metric, int]]:
     sents = split_sentences(text)
     for idx, (s, e, f) in enumerate(hits):
         nxt = hits[idx + 1][0] if idx + 1 < len(hits) else len(text)
-        clause_end = len(text)
-        for ch in "，,；;。\n":
-            k = text.find(ch, e)
-            if k >= 0:
-                clause_end = min(clause_end, k)
-        seg_end = min(nxt, clause_end)
+        seg_end = min(nxt, clause_end(text, e))
         seg = text[e:seg_end]
         # '=I/F=150/32.5=4.6年': the value is after the last '='; '为4.6年' / '4.6年'
         base = e
@@ -415,7 +417,8 @@ def _evaluations_from_prose(doc: Document, table_blocks: set[int]) -> list[Econo
                     current = None
                 if current is None:
                     name = _option_from_text(b.text) or _option_from_path(b.section_path)
-                    current = EconomicEvaluation(option=name, source="prose", block=b.index)
+                    current = EconomicEvaluation(option=name, source="prose", block=b.index,
+                                                 option_id=_id_in(name), option_name=_name_in(name))
                     current_section = section
                 elif not _OPTION_ID.fullmatch(current.option or "") and _option_from_text(b.text):
                     current.option = _option_from_text(b.text) or current.option
@@ -475,6 +478,7 @@ def extract_evaluations(doc: Document) -> list[EconomicEvaluation]:
                 table_blocks.add(tv.block.index)
     evals.extend(_evaluations_from_prose(doc, table_blocks))
     evals = _merge_prose_repeats(evals)
+    _fill_from_siblings(evals)
     glob = _global_parameters(doc)
     for ev in evals:
         for f, m in glob.items():
@@ -484,6 +488,60 @@ def extract_evaluations(doc: Document) -> list[EconomicEvaluation]:
         if ev.verdict is None and ev.table is not None:
             ev.verdict = _verdict_after_table(doc, ev)
     return evals
+
+
+_ID_ONLY = re.compile(r"^\s*([A-Za-z]{1,3}\s*[-－]?\s*\d{1,3})\b")
+
+
+def _id_in(text: str | None) -> str | None:
+    """'F8', 'QJ-12' at the start of a cell or heading ('F8 电镀线改造')."""
+    m = _ID_ONLY.match(norm(text or ""))
+    return m.group(1).upper().replace("－", "-") if m else None
+
+
+def _name_in(text: str | None) -> str | None:
+    t = re.sub(r"^\s*(?:方案\s*)?[A-Za-z]{0,3}\s*[-－]?\s*\d{1,3}[、.．:：\s]*", "", text or "").strip()
+    t = re.sub(r"^[\d.．\s]+", "", t)
+    return t if len(norm(t)) >= 3 and not re.fullmatch(r"(数值|数据|指标值|结果|计算结果|金额|该方案)", norm(t)) else None
+
+
+def _same_option(a: EconomicEvaluation, b: EconomicEvaluation) -> bool:
+    if a.option_id and b.option_id:
+        if a.option_id != b.option_id:
+            return False
+        same = True
+    else:
+        ka = option_name_key(a.option_name or "")
+        kb = option_name_key(b.option_name or "")
+        same = len(ka) >= 4 and len(kb) >= 4 and (ka == kb or ka in kb or kb in ka)
+    if not same:
+        return False
+    # the same option has the same investment
+    if a.investment is not None and b.investment is not None:
+        x, y = a.investment.quantity.canonical_value, b.investment.quantity.canonical_value
+        if abs(x - y) > 0.01 * max(abs(x), abs(y), 1e-9):
+            return False
+    return True
+
+
+_SHARED_FIELDS = ("investment", "annual_saving", "net_cash_flow", "depreciation", "discount_rate", "life",
+                  "tax_rate")
+
+
+def _fill_from_siblings(evals: list[EconomicEvaluation]) -> None:
+    """The summary table and an option's own evaluation table describe the same option: a number
+    one of them leaves out (F in a summary that shows P) is taken from the other."""
+    for ev in evals:
+        sibs = [o for o in evals if o is not ev and _same_option(ev, o)]
+        for f in _SHARED_FIELDS:
+            if getattr(ev, f) is not None:
+                continue
+            for o in sibs:
+                m = getattr(o, f)
+                if m is not None and f"sibling:{f}" not in o.inherited:
+                    setattr(ev, f, m)
+                    ev.inherited.append(f"sibling:{f}")
+                    break
 
 
 def _merge_prose_repeats(evals: list[EconomicEvaluation]) -> list[EconomicEvaluation]:
@@ -575,7 +633,14 @@ def _options_from_table(tv: TableView) -> list[OptionRecord]:
     if "方案" not in blob:
         return []
     id_col = next((c for c, h in enumerate(hs) if _ID_H.search(h)), None)
-    cat_col = next((c for c, h in enumerate(hs) if _CAT_H.search(h)), None)
+    # the category column is the one whose cells say 无/低费 or 中/高费 ('方案类型' may hold the
+    # eight aspects instead)
+    cat_cands = [c for c, h in enumerate(hs) if _CAT_H.search(h)]
+    body = list(tv.table.body_rows())
+    cat_col = max(cat_cands, key=lambda c: sum(1 for r in body if category_of(tv.table.cell(r, c))),
+                  default=None)
+    if cat_col is not None and not any(category_of(tv.table.cell(r, cat_col)) for r in body):
+        cat_col = None
     inv_col = next((c for c, h in enumerate(hs) if _INV_H.search(h) and not _BEN_H.search(h)), None)
     ben_col = next((c for c, h in enumerate(hs) if _BEN_H.search(h) and "环境" not in h and c != inv_col), None)
     env_col = next((c for c, h in enumerate(hs) if _ENV_H.search(h) and c not in (ben_col, inv_col)), None)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from reviewer.document import Document, Locator
-from reviewer.facts.sentences import doc_sentences, row_quote
+from reviewer.facts.sentences import CLAUSE_SEP, clause_end, doc_sentences, row_quote
 from reviewer.facts.tables import TableView, is_total_label, norm, table_views
 from reviewer.quantities import Quantity, find_quantities, fmt_number, parse_quantity, unit_from_header
 
@@ -104,11 +104,7 @@ def _prose_savings(doc: Document) -> list[Saving]:
             continue
         for m in _SAVE_VERB.finditer(text):
             # the first absolute quantity after the verb, within the clause
-            end = len(text)
-            for ch in "，,；;。":
-                k = text.find(ch, m.end())
-                if k >= 0:
-                    end = min(end, k)
+            end = clause_end(text, m.end())
             seg = text[m.start(): end]
             qs = [q for q in find_quantities(seg) if q.kind == "number" and not q.comparator]
             if not qs:
@@ -170,7 +166,7 @@ def _table_savings(tv: TableView) -> list[Saving]:
                     continue
                 for m in _SAVE_VERB.finditer(cell):
                     seg = cell[m.start():]
-                    stop = re.search(r"[，,；;。]", seg)
+                    stop = CLAUSE_SEP.search(seg)
                     seg = seg[: stop.start()] if stop else seg
                     qs = [q for q in find_quantities(seg) if q.kind == "number" and not q.comparator]
                     if not qs:
@@ -229,7 +225,9 @@ def totals(doc: Document, ctx: Any = None) -> dict[tuple[str, str], Total]:
     for f in fs:
         if f.key.aspect not in _TOTAL_ASPECTS or f.key.period in ("target",):
             continue
-        if f.key.aspect == "" and f.source == "prose":
+        # a sentence's number is a total only with its year ('2023年用电量…'); '减少二氯甲烷消耗166t'
+        # is a saving even if read as a consumption
+        if f.source == "prose" and not f.key.period.isdigit():
             continue
         add(f.key.subject, f.quantity, f.quote or f.quantity.raw, f.locator, f.label or f.key.subject)
     from reviewer.facts.energy import extract_energy

@@ -47,6 +47,8 @@ def sum_explained_by_slip(items: list[Quantity | Interval], total: Quantity | In
     if iv_overlap((lo, hi), it, rel_tol=rel_tol):
         return None
     for idx, x in enumerate(ivs):
+        if x[0] <= 0 <= x[1]:
+            continue  # a zero scales to zero: it cannot be the slip
         for k in powers:
             for sign in (-1, 1):
                 f = 10.0 ** (sign * k)
@@ -87,7 +89,7 @@ def series_outlier(values: list[Quantity]) -> tuple[int, int] | None:
         for k in POWERS:
             for sign in (1, -1):
                 target = 10.0 ** (sign * k)
-                if target / 2.5 <= ratio <= target * 2.5:
+                if target / 1.6 <= ratio <= target * 1.6:
                     hits.append((i, sign * k))
         del q
     return hits[0] if len(hits) == 1 else None

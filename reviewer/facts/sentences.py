@@ -120,6 +120,24 @@ def latest_data_year(doc: Document) -> int | None:
     return max(years) if years else None
 
 
+# a clause boundary: Chinese punctuation, or an ASCII comma that is not a thousands separator
+CLAUSE_SEP = re.compile(r"[，；;。！？\n]|,(?!\d{3}(?:\D|$))")
+
+
+def clause_end(text: str, start: int) -> int:
+    """Index of the first clause boundary at or after ``start`` (len(text) if none)."""
+    m = CLAUSE_SEP.search(text, start)
+    return m.start() if m else len(text)
+
+
+def clause_start(text: str, end: int) -> int:
+    """Index just after the last clause boundary before ``end`` (0 if none)."""
+    last = 0
+    for m in CLAUSE_SEP.finditer(text, 0, end):
+        last = m.end()
+    return last
+
+
 def clause_around(text: str, start: int, end: int) -> tuple[int, int]:
     """The clause (between ，,。；; and line breaks) containing text[start:end]."""
     left = max(text.rfind(ch, 0, start) for ch in "，,。；;！？\n：:")

@@ -133,6 +133,7 @@ class Line:
     page: int = 1
     source: str = "text"
     words: list[tuple[float, float, str]] = field(default_factory=list)  # OCR boxes (x0, x1, text)
+    space_after: bool = False  # the PDF draws a space at the end of this line (a Latin word wrap)
 
 
 @dataclass
@@ -172,13 +173,15 @@ class _Para:
     bottom: float = 0.0
 
 
-def _join(a: str, b: str) -> str:
-    """Join two wrapped lines without a space.
+def _join(a: str, b: str, space: bool = False) -> str:
+    """Join two wrapped lines; without a space unless the PDF drew one at the line end.
 
     Chinese has no spaces, and CJK line breaking (Word in narrow table cells, reportlab's CJK
-    wrap) may break inside a Latin unit or code ('kgce/k' + 'Wh', 'RT' + 'O'): a space there
-    would corrupt units and numbers, while a space lost between two Latin words costs nothing
-    (quotes are matched whitespace-insensitively)."""
+    wrap) may break inside a Latin unit or code ('kgce/k' + 'Wh', 'RT' + 'O'): an invented
+    space there would corrupt units and numbers, while a space lost between two Latin words
+    costs nothing (quotes are matched whitespace-insensitively)."""
+    if space and a and b and re.match(r"[A-Za-z0-9(（]", b):
+        return a + " " + b
     return a + b
 
 
@@ -429,8 +432,10 @@ class PdfParser:
         for k, (r, c, rspan, cspan, _bbox) in enumerate(origins):
             lines = _chars_to_lines(buckets.get(k, []), page_no, 1e9, 1e9, [])
             text = ""
+            prev_ln = None
             for ln in lines:
-                text = _join(text, ln.text)
+                text = _join(text, ln.text, space=prev_ln is not None and prev_ln.space_after)
+                prev_ln = ln
             r1, c1 = min(r + rspan, n_rows) - 1, min(c + cspan, n_cols) - 1
             for rr in range(r, r1 + 1):
                 for cc in range(c, c1 + 1):
@@ -706,9 +711,15 @@ class PdfParser:
         tolerance = 0.25 * size if "ocr" in (prev.source, ln.source) else 0.5  # OCR heights are rough
         if abs(prev.size - ln.size) >= tolerance:  # lines of one paragraph share their type size
             return True
-        if ln.x0 - self.left >= 1.2 * size:  # first-line indent (or a centred line)
-            return True
-        if prev.x1 < self.right - 2.0 * size:  # the previous line ended short of the margin
+        if ln.x0 - self.left >= 1.2 * size:  # first-line indent (or a centred line) ...
+            prev_full = prev.x1 >= self.right - 1.5 * size and prev.x0 - self.left < 1.2 * size
+            if not (prev_full and not prev.text.endswith(_STRONG_END)):
+                return True  # ... unless a full line broke mid-sentence: a hanging indent
+        ends = prev.text.endswith(_STRONG_END)
+        if self.right - prev.x1 > (2.0 * size if ends else max(3.5 * size, _lead_token_width(ln.text, size) + size)):
+            # the previous line ended short of the margin: after a sentence end that closes the
+            # paragraph; mid-sentence only by more than the wrap of an unbreakable number or
+            # Latin token starting this line, or CJK kinsoku (up to ~3 characters), explains
             return True
         if prev.text.endswith(_SENTENCE_STOP) and _ENUM_START.match(ln.text):
             return True  # '…。' then '（3）…': the next item of a list set without indent
@@ -717,8 +728,10 @@ class PdfParser:
     def _para_from_lines(self, lines: list[Line]) -> _Para:
         text = ""
         hidden: list[tuple[str, int, int]] = []
+        prev_ln = None
         for ln in lines:
-            joined = _join(text, ln.text)
+            joined = _join(text, ln.text, space=prev_ln is not None and prev_ln.space_after)
+            prev_ln = ln
             offset = len(joined) - len(ln.text)
             hidden.extend((k, s + offset, e + offset) for k, s, e in ln.hidden)
             text = joined
@@ -775,22 +788,29 @@ class PdfParser:
         return prev
 
     def _merge_tables(self, prev: TableItem, t: TableItem) -> None:
-        header_rows = detect_header_rows(prev.rows, prev.merges)
+        """Append the continuation ``t`` to ``prev``: repeated header rows are dropped, and a
+        row that the page break split in two (Word and WPS let rows break across pages) is
+        joined back into one row."""
+        header_rows = prev.header_rows or detect_header_rows(prev.rows, prev.merges)
         repeated = 0
         for i in range(min(header_rows, len(t.rows))):
             if [c.strip() for c in t.rows[i]] == [c.strip() for c in prev.rows[i]]:
                 repeated += 1
             else:
                 break
-        if repeated and repeated < header_rows and repeated < len(t.rows):
-            repeated = repeated if all(
-                [c.strip() for c in t.rows[i]] == [c.strip() for c in prev.rows[i]] for i in range(repeated)) else 0
+        rows = t.rows[repeated:]
+        pages = t.cell_pages[repeated:]
+        shift = 0
+        if rows and len(prev.rows) > header_rows and _split_row_tail(prev.rows[-1], rows[0]):
+            last = prev.rows[-1]
+            prev.rows[-1] = [_join(a, b) if b else a for a, b in zip(last, rows[0], strict=False)]
+            rows, pages, shift = rows[1:], pages[1:], 1
         base = len(prev.rows)
         for r0, c0, r1, c1 in t.merges:
-            if r0 >= repeated:
-                prev.merges.append((r0 - repeated + base, c0, r1 - repeated + base, c1))
-        prev.rows.extend(t.rows[repeated:])
-        prev.cell_pages.extend(t.cell_pages[repeated:])
+            if r0 >= repeated + shift:
+                prev.merges.append((r0 - repeated - shift + base, c0, r1 - repeated - shift + base, c1))
+        prev.rows.extend(rows)
+        prev.cell_pages.extend(pages)
         prev.bottom = t.bottom
 
     # -- blocks -------------------------------------------------------------------------------------------------
@@ -834,6 +854,24 @@ class PdfParser:
                 b.level = size_level.get(round(it.size, 1), 1)
             blocks.append(b)
         return blocks, explicit
+
+
+def _split_row_tail(last: list[str], first: list[str]) -> bool:
+    """Is ``first`` (top row of a continuation) the rest of ``last`` (bottom row before the page
+    break)? The rest of a split row holds text only in the few cells that wrapped past the
+    break, each continuing a non-empty cell above, and its first (key) cell is empty. A row
+    under a vertically merged cell looks different: most of its cells are filled."""
+    from reviewer.parsing.tables import cell_kind
+
+    filled = [k for k, c in enumerate(first) if c.strip()]
+    if not filled or len(filled) > max(1, len(first) // 3):
+        return False
+    key = first[0].strip()
+    if key and (cell_kind(key) != "text" or re.match(r"^(合计|小计|总计|共计|其中|[A-Za-z]{0,3}-?\d+$)", key)):
+        return False  # a new row with its own key (an index, an option code, a total)
+    if any(cell_kind(first[k]) in ("num", "year") for k in filled):
+        return False  # the rest of a wrapped cell is text; a number starts a new row
+    return all(last[k].strip() for k in filled) and sum(1 for c in last if c.strip()) > len(filled)
 
 
 # ---- three-line (rule-bounded, no vertical borders) tables --------------------------------------
@@ -1019,6 +1057,16 @@ def _ocr_grid(run: list[Line], page_no: int) -> TableItem | None:
 
 
 # ---- characters → lines ---------------------------------------------------------------------------
+_LEAD_TOKEN = re.compile(r"^[〔（(\[【《“‘]?[A-Za-z0-9.,:;=+\-–—/%‰°·²³()\[\]〔〕\u2160-\u217f~～×，]+")
+
+
+def _lead_token_width(text: str, size: float) -> float:
+    """Approximate width of the unbreakable Latin/number run starting a line (Latin glyphs are
+    about half an em wide)."""
+    m = _LEAD_TOKEN.match(text)
+    return len(m.group()) * 0.6 * size if m else 0.0
+
+
 def _inside_any(c: dict, boxes: list[tuple[float, float, float, float]]) -> bool:
     cx = (c["x0"] + c["x1"]) / 2
     cy = (c["top"] + c["bottom"]) / 2
@@ -1093,6 +1141,7 @@ def _chars_to_lines(chars: list[dict], page_no: int, width: float, height: float
         stripped = text.strip()
         if not stripped:
             continue
+        space_after = text != text.rstrip()
         lead = len(text) - len(text.lstrip())
         hidden = [(k, s - lead, e - lead) for k, s, e in hidden if s >= lead and e - lead <= len(stripped)]
         visible = [c for c in g if not c["text"].isspace()]
@@ -1109,6 +1158,7 @@ def _chars_to_lines(chars: list[dict], page_no: int, width: float, height: float
             bold=bool(_BOLD_FONT_RE.search(font)),
             hidden=hidden,
             page=page_no,
+            space_after=space_after,
         ))
     return lines
 

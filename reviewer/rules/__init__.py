@@ -2,7 +2,7 @@
 
 from importlib import import_module
 
-FAMILY_MODULES = ["structure", "units", "economics", "targets", "llm_checks", "reduction", "balance", "consistency", "citations", "boilerplate", "security"]
+FAMILY_MODULES = ["structure", "units", "economics", "targets", "reduction", "llm_checks", "balance", "boilerplate", "security", "consistency", "citations"]
 
 for _name in FAMILY_MODULES:
     import_module(f"reviewer.rules.{_name}")

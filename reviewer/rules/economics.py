@@ -4,10 +4,12 @@ same benefit counted as both a no/low-cost and a mid/high-cost option."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from pydantic import BaseModel, Field
 
+from reviewer.document import normalize_for_match
 from reviewer.facts.options import (
     EconomicEvaluation,
     Metric,
@@ -69,7 +71,7 @@ def _irr(investment: float, flow: float, n: float) -> float | None:
         return None
     if flow * n <= investment:
         return None
-    lo, hi = 1e-9, 10.0
+    lo, hi = 1e-9, 1000.0
     f = lambda r: _npv(r, n, investment, flow)  # noqa: E731
     if f(hi) > 0:
         return None
@@ -114,6 +116,10 @@ def _other(*ms: Metric | None, exclude: Metric | None = None) -> list[dict]:
     return out
 
 
+# the report defines payback with the annual saving P: 'N=I/P', '投资回收期=总投资/年节约费用'
+_DEFINES_P = re.compile(r"N=I/P|回收期[^。；]{0,6}=[^。；]{0,8}投资[^。；]{0,4}/[^。；]{0,4}(年节约|年节省|年运行费用节省|年经济效益|P)")
+
+
 # ---------------------------------------------------------------------------------------------
 # ECO001 payback
 # ---------------------------------------------------------------------------------------------
@@ -133,8 +139,9 @@ class PaybackParams(BaseModel):
 def check_payback(run: RuleRun) -> Iterator[Finding]:
     """## 检查内容
     对每个给出投资偿还期 N 的方案（经济评估表按行或按列排列，或正文“投资偿还期N=I/F=…”），
-    用报告自己的总投资 I 除以年净现金流量 F 重算；报告未给 F 而给出年运行费用节省额 P 时用 I/P；
-    两者都有时，N 与其中任一相符即通过。比较按数值修约区间再放宽参数规定的相对偏差。
+    用报告自己的总投资 I 除以年净现金流量 F 重算（同一方案在汇总表和单项评估表中的数字互相补全）；
+    只有报告没有给出 F、或明确定义 N=I/P 时才用年运行费用节省额 P 计算。比较按数值修约区间再放宽
+    参数规定的相对偏差。
 
     ## 为什么重要
     投资偿还期是中/高费方案取舍的首要指标（中费 2～3 年、高费约 10 年为常见定额偿还期），
@@ -154,6 +161,7 @@ def check_payback(run: RuleRun) -> Iterator[Finding]:
     """
     p: PaybackParams = run.params
     rel = p.rel_tol_pct / 100
+    defines_p = bool(_DEFINES_P.search(normalize_for_match(run.doc.text)))
     for ev in evaluations(run):
         if ev.payback is None or ev.investment is None:
             continue
@@ -165,8 +173,10 @@ def check_payback(run: RuleRun) -> Iterator[Finding]:
         stated = (q.low * scale, q.high * scale)
         inv, inv_lo, inv_hi = _money(ev.investment)
         candidates = []
+        # N = I/F (handbook); I/P only when the report has no F for the option or defines N = I/P
+        use_p = ev.net_cash_flow is None or defines_p
         for label, m in (("年净现金流量 F", ev.net_cash_flow), ("年运行费用节省额 P", ev.annual_saving)):
-            if m is None:
+            if m is None or (m is ev.annual_saving and not use_p):
                 continue
             f, f_lo, f_hi = _money(m, ev.investment)
             if f_lo <= 0:
@@ -181,6 +191,10 @@ def check_payback(run: RuleRun) -> Iterator[Finding]:
         alt = ""
         if len(candidates) > 1:
             alt = f"（按{candidates[1][0]}计为 {fmt_number(inv / candidates[1][2], 2)} 年）"
+        elif ev.annual_saving is not None and m is not ev.annual_saving:
+            p_val = _money(ev.annual_saving, ev.investment)[0]
+            if p_val > 0 and abs(inv / p_val - n_years) <= 0.02 * n_years + 0.006:
+                alt = "（报告误用年运行费用节省额 P 代替年净现金流量 F）"
         yield run.finding(
             f"投资偿还期计算错误：{_name(ev)} 总投资 I={_show(ev.investment)}，{label}={_show(m)}，"
             f"N=I/{label[-1]}={fmt_number(expected, 2)} 年{alt}，报告为 {_show(ev.payback)}",
@@ -299,7 +313,7 @@ def check_irr(run: RuleRun) -> Iterator[Finding]:
         r_lo = _irr(inv_hi, f_lo, n)
         r_hi = _irr(inv_lo, f_hi, n)
         if r is None:
-            if stated.value > 0 and f > 0 and inv > 0:
+            if stated.value > 0 and f > 0 and inv > 0 and f * n <= inv:
                 yield run.finding(
                     f"内部收益率不成立：{_name(ev)} F×n={fmt_number(f * n)} 不足以收回投资 I={fmt_number(inv)}，"
                     f"IRR 不存在（为负），报告为 {_show(ev.irr)}",
@@ -404,8 +418,8 @@ class DoubleCountParams(BaseModel):
 )
 def check_double_count(run: RuleRun) -> Iterator[Finding]:
     """## 检查内容
-    读取方案汇总表（类别列、表内“一、无/低费方案”分组行、表题或所在章节给出类别），找出名称相同或
-    高度相似、却分别列为无/低费和中/高费方案且两处都计了经济效益的方案。
+    读取方案汇总表及各方案表（类别列、表内“一、无/低费方案”分组行、表题或所在章节给出类别），找出
+    名称相同或高度相似、却分别列为无/低费和中/高费方案的方案（同一措施两次计入方案和效益合计）。
 
     ## 为什么重要
     同一措施在两类方案中重复计入效益，会虚增审核绩效（节能量、减排量、经济效益），这是评估中
@@ -435,17 +449,15 @@ def check_double_count(run: RuleRun) -> Iterator[Finding]:
                 continue
             if not (ka == kb or similar(ka, kb) >= p.name_similarity):
                 continue
-            if a.economic_benefit is None or b.economic_benefit is None:
-                continue
-            if a.economic_benefit.quantity.value <= 0 or b.economic_benefit.quantity.value <= 0:
-                continue
-            key = (a.table, a.row, b.table, b.row)
+            key = (ka, kb)
             if key in seen:
                 continue
             seen.add(key)
+            ben_a = f"（经济效益 {a.economic_benefit.quantity.raw}）" if a.economic_benefit else ""
+            ben_b = f"（经济效益 {b.economic_benefit.quantity.raw}）" if b.economic_benefit else ""
             yield run.finding(
-                f"同一方案重复计算效益：“{a.name}”既列为中/高费方案（经济效益 {a.economic_benefit.quantity.raw}），"
-                f"又列为无/低费方案“{b.name}”（经济效益 {b.economic_benefit.quantity.raw}）",
+                f"同一方案重复计列：“{a.name}”{'（' + a.id + '）' if a.id else ''}既列为中/高费方案{ben_a}，"
+                f"又列为无/低费方案“{b.name}”{'（' + b.id + '）' if b.id else ''}{ben_b}，效益可能被重复计入合计",
                 a.quote, a.locator,
                 expected="同一方案只计一次效益", found="两类方案均计效益",
                 other=[{"quote": b.quote, **b.locator.model_dump()}],

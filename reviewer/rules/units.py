@@ -647,7 +647,7 @@ class ScaleParams(BaseModel):
 
 
 _PAREN = re.compile(r"[（(][^（）()]*[）)]")
-_POWER_ZH = {3: "10³（如 t 与 kg）", 4: "10⁴（如 万 与 个）"}
+_POWER_ZH = {1: "10", 3: "10³（如 t 与 kg）", 4: "10⁴（如 万 与 个）"}
 
 
 def _facts(run: RuleRun):
@@ -723,8 +723,8 @@ def check_scale(run: RuleRun) -> Iterator[Finding]:
                 continue
             idx, k = hit
             bad = group[idx]
-            if loc_key(bad) in seen:
-                continue
+            if loc_key(bad) in seen or _is_sum_of_its_items(run, bad):
+                continue  # a total that adds up its (wrong) items: the item is the error
             seen.add(loc_key(bad))
             others = [x for x in group if x is not bad]
             yield _scale_finding(run, bad, others[0], k, series=others)
@@ -890,6 +890,34 @@ def _same_quantity_slips(run: RuleRun, rel: float) -> list[tuple[_Stmt, _Stmt, i
                 flagged.add(id(bad))
                 out.append((bad, good, k if bad is a else -k))
     return out
+
+
+def _is_sum_of_its_items(run: RuleRun, f) -> bool:
+    """Whether a table fact sits in a total row and equals the sum of the rows above it."""
+    from reviewer.facts.tables import is_total_label, table_views
+
+    loc = f.locator
+    if loc.table is None or loc.row is None or loc.col is None:
+        return False
+    views = run.ctx.cached("table_views", lambda: table_views(run.doc))
+    tv = next((v for v in views if v.table.index == loc.table), None)
+    if tv is None:
+        return False
+    label = " ".join(tv.row_labels(loc.row)[:2])
+    if not (is_total_label(label) or re.search(r"综合能耗|综合能源消费|能源消费总量|总能耗", label)):
+        return False
+    from reviewer.quantities import parse_quantity
+
+    total = 0.0
+    n = 0
+    for r in tv.table.body_rows():
+        if r == loc.row or is_total_label(" ".join(tv.row_labels(r)[:1])):
+            continue
+        q = parse_quantity(tv.table.cell(r, loc.col))
+        if q is not None and q.kind == "number":
+            total += q.value
+            n += 1
+    return n >= 2 and abs(total - f.quantity.value) <= 0.005 * max(abs(f.quantity.value), 1e-9) + 0.01 * n
 
 
 def _fact_quote(run: RuleRun, f) -> str:

@@ -101,7 +101,12 @@ def draft_opinion_text(services: Services, review: dict[str, Any], rows: list[di
     if draft_opinion is not None:
         rv = review_object(services.store.data_dir, review, rows)
         out = draft_opinion(rv, card, services.settings)
-        text = out if isinstance(out, str) else getattr(out, "text", None) or str(out)
+        if isinstance(out, str):
+            text = out
+        elif hasattr(out, "to_markdown"):
+            text = out.to_markdown()
+        else:
+            text = getattr(out, "text", None) or str(out)
         used_model = bool(getattr(out, "used_model", False))
         return text, "llm" if used_model else "template"
     return template_opinion(review, rows, card), "template"
@@ -145,11 +150,18 @@ def opinion_docx(text: str, title: str = "技术审查意见") -> bytes:
     st = d.styles["Normal"]
     st.font.name = "SimSun"
     st.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), "宋体")
-    lines = text.splitlines()
-    if lines:
-        d.add_heading(lines[0], level=1)
-    for ln in lines[1:]:
-        d.add_paragraph(ln)
+    first = True
+    for ln in text.splitlines():
+        s = ln.strip()
+        if not s:
+            continue
+        if s.startswith("# ") or first:
+            d.add_heading(s.lstrip("# ").strip() or title, level=1)
+        elif s.startswith("## "):
+            d.add_heading(s[3:].strip(), level=2)
+        else:
+            d.add_paragraph(s.lstrip("> ").strip() if s.startswith("> ") else s)
+        first = False
     buf = io.BytesIO()
     d.save(buf)
     return buf.getvalue()
