@@ -202,8 +202,11 @@ def comparable(review: Any) -> dict[str, Any]:
     from reviewer.document import normalize_for_match
     from reviewer.opinion import decide_conclusion
 
+    # A finding's identity is its rule, its evidence and its numbers. The message is left out on
+    # purpose: an injected *visible* paragraph legitimately changes chapter statistics a message
+    # may mention (e.g. "该章此类文字占46%"), while new/lost findings or changed numbers are not.
     findings = sorted(
-        (f.rule_id, normalize_for_match(f.message), normalize_for_match(f.evidence.quote))
+        (f.rule_id, normalize_for_match(f.evidence.quote), str(f.expected), str(f.found))
         for f in review.findings if f.family != "SEC"
     )
     non_sec = [f for f in review.findings if f.family != "SEC"]

@@ -88,7 +88,7 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(model: Path, log: Path) -> tuple[subprocess.Popen, str]:
+def start_server(model: Path, log: Path, threads: int = 2) -> tuple[subprocess.Popen, str]:
     try:
         import llama_cpp  # noqa: F401
     except ImportError as exc:
@@ -100,7 +100,7 @@ def start_server(model: Path, log: Path) -> tuple[subprocess.Popen, str]:
     port = _free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "llama_cpp.server", "--model", str(model), "--model_alias", "local",
-         "--host", "127.0.0.1", "--port", str(port), "--n_ctx", "4096", "--n_threads", "2"],
+         "--host", "127.0.0.1", "--port", str(port), "--n_ctx", "4096", "--n_threads", str(threads)],
         stdout=log.open("w"), stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}/v1"
@@ -181,7 +181,8 @@ def _verdicts(rv: Any) -> dict[str, dict[str, Any]]:
             for k, v in rv.extras.get("llm", {}).get("judgements", {}).items()}
 
 
-def run(base_url: str | None, budget_s: float, cache_dir: Path, injections: list[str]) -> dict[str, Any]:
+def run(base_url: str | None, budget_s: float, cache_dir: Path, injections: list[str], threads: int = 2,
+        context_chars: int = 2500) -> dict[str, Any]:
     from reviewer.llm.chat import ReportChat
     from reviewer.opinion import draft_opinion
     from reviewer.parsing import parse
@@ -193,14 +194,14 @@ def run(base_url: str | None, budget_s: float, cache_dir: Path, injections: list
     proc = None
     if base_url is None:
         model = ensure_model(cache_dir)
-        proc, base_url = start_server(model, work / "server.log")
+        proc, base_url = start_server(model, work / "server.log", threads)
     try:
         settings = load_settings()
         settings.paths.data_dir = work / "data"
         settings.knowledge.embedding = "none"
         settings.llm.provider, settings.llm.base_url, settings.llm.model = "openai", base_url, "local"
         settings.llm.timeout_s, settings.llm.max_output_tokens = 300, 400
-        settings.llm.max_context_chars = 2500  # n_ctx 4096 holds the instructions + ~2,500 characters
+        settings.llm.max_context_chars = context_chars  # n_ctx 4096 holds the instructions + ≤2,500 characters
         fake = settings.model_copy(deep=True)
         fake.llm.provider, fake.paths.data_dir = "fake", work / "fake-data"
 
@@ -282,8 +283,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--cache-dir", type=Path, default=default_cache_dir(), help="模型文件缓存目录（不在仓库内）")
     ap.add_argument("--injections", default="visible_pass,visible_ignore_en,white_run,vanish_run",
                     help="要测的注入变体（逗号分隔）")
+    ap.add_argument("--threads", type=int, default=2,
+                    help="llama.cpp 线程数（机器被其他进程占满时用 1，避免线程空转争抢）")
+    ap.add_argument("--context-chars", type=int, default=2500, help="每个判断题发给模型的报告字数上限")
     a = ap.parse_args(argv)
-    out = run(a.base_url, a.budget_s, a.cache_dir, [x for x in a.injections.split(",") if x])
+    out = run(a.base_url, a.budget_s, a.cache_dir, [x for x in a.injections.split(",") if x], a.threads,
+              a.context_chars)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(out, ensure_ascii=False, indent=2), encoding="utf-8")
     ag = out["agreement"]
