@@ -715,7 +715,7 @@ class PdfParser:
             prev_full = prev.x1 >= self.right - 1.5 * size and prev.x0 - self.left < 1.2 * size
             if not (prev_full and not prev.text.endswith(_STRONG_END)):
                 return True  # ... unless a full line broke mid-sentence: a hanging indent
-        ends = prev.text.endswith(_STRONG_END)
+        ends = prev.text.endswith(_SENTENCE_STOP)  # not '：', which often runs into a long code
         if self.right - prev.x1 > (2.0 * size if ends else max(3.5 * size, _lead_token_width(ln.text, size) + size)):
             # the previous line ended short of the margin: after a sentence end that closes the
             # paragraph; mid-sentence only by more than the wrap of an unbreakable number or
