@@ -27,11 +27,15 @@ def main(argv: list[str] | None = None) -> int:
     s.add_argument("--results", default=str(HERE / "results"), help="结果目录（latest.json / latest.md）")
     s.add_argument("--formats", default="docx,pdf", help="评审哪些格式的文件")
     s.add_argument("--limit", type=int, default=0, help="只评前 N 份报告（调试用）")
+    e = sub.add_parser("samples", help="重新生成 examples/ 下的示例报告及其标注")
+    e.add_argument("--out", default=str(HERE.parent / "examples"))
     b = sub.add_parser("bench", help="解析/审查耗时与内存基准")
     b.add_argument("--corpus", default=str(HERE / "corpus"))
     b.add_argument("--runs", type=int, default=3)
     b.add_argument("--out", default=str(HERE / "results" / "bench.json"))
-    b.add_argument("--sizes", default="100,1000,10000", help="跨报告检索的语料规模")
+    b.add_argument("--sizes", default="100,1000,10000", help="跨报告查重的指纹库规模（与 --copy 一起用）")
+    b.add_argument("--copy", action="store_true", help="同时运行跨报告查重基准（evals.bench_copy，较慢）")
+    b.add_argument("--retrieval", action="store_true", help="同时运行依据检索基准（evals.retrieval.run，较慢）")
     a = p.parse_args(argv)
     if a.cmd == "generate":
         from evals.generator.corpus import generate
@@ -48,6 +52,12 @@ def main(argv: list[str] | None = None) -> int:
         if low:
             print(f"注意：以下缺陷类型少于 6 份报告：{low}")
         return 0
+    if a.cmd == "samples":
+        from evals.generator.samples import write_samples
+
+        for m in write_samples(Path(a.out)):
+            print(f"{next(iter(m['files'].values()))}：{m['enterprise']}，{len(m['labels'])} 个已知缺陷")
+        return 0
     if a.cmd == "score":
         from evals.scorer import run_score
 
@@ -56,7 +66,8 @@ def main(argv: list[str] | None = None) -> int:
     if a.cmd == "bench":
         from evals.bench import run_bench
 
-        return run_bench(Path(a.corpus), Path(a.out), a.runs, [int(x) for x in a.sizes.split(",") if x.strip()])
+        return run_bench(Path(a.corpus), Path(a.out), a.runs, [int(x) for x in a.sizes.split(",") if x.strip()],
+                         copy=a.copy, retrieval=a.retrieval)
     return 2
 
 

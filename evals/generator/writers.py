@@ -341,8 +341,12 @@ def _pdf_table(el: Table, st, page_w, fname, stringWidth, RLTable, TableStyle, P
         widths = [m + spare * x / es for m, x in zip(min_w, extra)]
     else:
         widths = [m * page_w / total_min for m in min_w]
-    data = [[Paragraph(escape(t), cell_style) for t in row] for row in rows_text]
+    big = len(rows_text) > 60  # appendix ledgers: plain strings are 10x faster than a Paragraph per cell
+    data = [[Paragraph(escape(t), cell_style) for t in row] if (not big or r < len(el.header)) else list(row)
+            for r, row in enumerate(rows_text)]
     ts = [
+        ("FONTNAME", (0, 0), (-1, -1), fname),
+        ("FONTSIZE", (0, 0), (-1, -1), size),
         ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
         ("BACKGROUND", (0, 0), (-1, len(el.header) - 1), colors.HexColor("#EEEEEE")),
