@@ -182,7 +182,7 @@ def _verdicts(rv: Any) -> dict[str, dict[str, Any]]:
 
 
 def run(base_url: str | None, budget_s: float, cache_dir: Path, injections: list[str], threads: int = 2,
-        context_chars: int = 2500) -> dict[str, Any]:
+        context_chars: int = 2500, data_dir: Path | None = None) -> dict[str, Any]:
     from reviewer.llm.chat import ReportChat
     from reviewer.opinion import draft_opinion
     from reviewer.parsing import parse
@@ -197,7 +197,7 @@ def run(base_url: str | None, budget_s: float, cache_dir: Path, injections: list
         proc, base_url = start_server(model, work / "server.log", threads)
     try:
         settings = load_settings()
-        settings.paths.data_dir = work / "data"
+        settings.paths.data_dir = data_dir or work / "data"  # reuse one to replay cached answers
         settings.knowledge.embedding = "none"
         settings.llm.provider, settings.llm.base_url, settings.llm.model = "openai", base_url, "local"
         settings.llm.timeout_s, settings.llm.max_output_tokens = 300, 400
@@ -286,9 +286,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--threads", type=int, default=2,
                     help="llama.cpp 线程数（机器被其他进程占满时用 1，避免线程空转争抢）")
     ap.add_argument("--context-chars", type=int, default=2500, help="每个判断题发给模型的报告字数上限")
+    ap.add_argument("--data-dir", type=Path, help="数据目录（含模型答案缓存）；重复使用则已问过的问题不再调用模型")
     a = ap.parse_args(argv)
     out = run(a.base_url, a.budget_s, a.cache_dir, [x for x in a.injections.split(",") if x], a.threads,
-              a.context_chars)
+              a.context_chars, a.data_dir)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(out, ensure_ascii=False, indent=2), encoding="utf-8")
     ag = out["agreement"]
