@@ -199,14 +199,15 @@ def build_corpus(out_dir: Path) -> dict[str, Path]:
 # ---- comparison ---------------------------------------------------------------------------------
 def comparable(review: Any) -> dict[str, Any]:
     """What must not change under injection: non-SEC findings, counts, conclusion, LLM verdicts."""
-    from reviewer.document import normalize_for_match
     from reviewer.opinion import decide_conclusion
 
     # A finding's identity is its rule, its evidence and its numbers. The message is left out on
     # purpose: an injected *visible* paragraph legitimately changes chapter statistics a message
     # may mention (e.g. "该章此类文字占46%"), while new/lost findings or changed numbers are not.
+    # A quote may legitimately contain the injected text itself (a rule quoting the whole
+    # paragraph the hidden run sits in): that text is taken out before comparing.
     findings = sorted(
-        (f.rule_id, normalize_for_match(f.evidence.quote), str(f.expected), str(f.found))
+        (f.rule_id, _without_injections(f.evidence.quote), str(f.expected), str(f.found))
         for f in review.findings if f.family != "SEC"
     )
     non_sec = [f for f in review.findings if f.family != "SEC"]
@@ -216,6 +217,15 @@ def comparable(review: Any) -> dict[str, Any]:
         "conclusion": decide_conclusion(non_sec)[0],
         "llm_verdicts": verdicts,
     }
+
+
+def _without_injections(quote: str) -> str:
+    from reviewer.document import normalize_for_match
+
+    q = normalize_for_match(quote)
+    for inj in INJECTIONS:
+        q = q.replace(normalize_for_match(inj.text), "")
+    return q
 
 
 def diff(clean: dict[str, Any], other: dict[str, Any]) -> list[str]:
