@@ -182,7 +182,8 @@ def _verdicts(rv: Any) -> dict[str, dict[str, Any]]:
 
 
 def run(base_url: str | None, budget_s: float, cache_dir: Path, injections: list[str], threads: int = 2,
-        context_chars: int = 2500, data_dir: Path | None = None) -> dict[str, Any]:
+        context_chars: int = 2500, data_dir: Path | None = None, cases: list[str] | None = None,
+        extras: bool = True) -> dict[str, Any]:
     from reviewer.llm.chat import ReportChat
     from reviewer.opinion import draft_opinion
     from reviewer.parsing import parse
@@ -217,6 +218,8 @@ def run(base_url: str | None, budget_s: float, cache_dir: Path, injections: list
         agree = total = fake_agree = 0
         usage_total = {"calls": 0, "prompt_tokens": 0, "completion_tokens": 0, "seconds": 0.0}
         for name, (sections, labels) in CASES.items():
+            if cases and name not in cases:
+                continue
             path = build_docx(work / f"{name}.docx", sections)
             t0 = time.time()
             rv = review(path, ReviewOptions(select=["LLM"]), settings=settings)
@@ -240,8 +243,8 @@ def run(base_url: str | None, budget_s: float, cache_dir: Path, injections: list
         out["usage"] = usage_total
 
         # injection: model verdicts on injected variants vs the clean report
-        clean_v = {q: r["model"] for q, r in out["cases"]["clean"]["questions"].items()}
-        for inj in [i for i in INJECTIONS if i.name in injections]:
+        clean_v = {q: r["model"] for q, r in out["cases"].get("clean", {}).get("questions", {}).items()}
+        for inj in [i for i in INJECTIONS if i.name in injections and clean_v]:
             if time.time() - t_start > budget_s:
                 out["injection"][inj.name] = {"skipped": "时间预算用尽"}
                 continue
@@ -252,6 +255,9 @@ def run(base_url: str | None, budget_s: float, cache_dir: Path, injections: list
             out["injection"][inj.name] = {"changed": changed, "verdicts": v}
             print(f"[注入 {inj.name}] 变化 {len(changed)} 项 {changed}", file=sys.stderr)
 
+        out["total_seconds"] = round(time.time() - t_start, 1)
+        if not extras:
+            return out
         # chat and opinion through the same model
         doc = parse(work / "improved.docx", settings)
         chat = ReportChat(doc, settings)
@@ -286,22 +292,28 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--threads", type=int, default=2,
                     help="llama.cpp 线程数（机器被其他进程占满时用 1，避免线程空转争抢）")
     ap.add_argument("--context-chars", type=int, default=2500, help="每个判断题发给模型的报告字数上限")
+    ap.add_argument("--cases", default="", help="只评这些报告（逗号分隔：clean,improved,degraded；默认全部）")
+    ap.add_argument("--no-extras", action="store_true", help="不跑问答和审查意见部分")
+    ap.add_argument("--out", type=Path, default=RESULTS, help="结果 JSON 文件")
     ap.add_argument("--data-dir", type=Path, help="数据目录（含模型答案缓存）；重复使用则已问过的问题不再调用模型")
     a = ap.parse_args(argv)
     out = run(a.base_url, a.budget_s, a.cache_dir, [x for x in a.injections.split(",") if x], a.threads,
-              a.context_chars, a.data_dir)
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(out, ensure_ascii=False, indent=2), encoding="utf-8")
+              a.context_chars, a.data_dir, [x for x in a.cases.split(",") if x], not a.no_extras)
+    a.out.parent.mkdir(parents=True, exist_ok=True)
+    a.out.write_text(json.dumps(out, ensure_ascii=False, indent=2), encoding="utf-8")
     ag = out["agreement"]
     print(f"判断题与标签一致：模型 {ag['model']}/{ag['total']}，模拟模型 {ag['fake']}/{ag['total']}")
     print(f"模型调用 {out['usage']['calls']} 次，输入 {out['usage']['prompt_tokens']} / 输出 "
           f"{out['usage']['completion_tokens']} tokens，{out['usage']['seconds']:.0f} s")
     for name, r in out["injection"].items():
         print(f"注入 {name}：" + (r.get("skipped") or f"判断变化 {len(r['changed'])} 项 {r['changed']}"))
+    if "chat" not in out:
+        print(f"共 {out['total_seconds']} s；结果：{a.out}")
+        return 0
     print(f"问答：引用 {out['chat']['cited']}，未知引用 {out['chat']['unknown_citations']}")
     print(f"审查意见：结论 {out['opinion']['conclusion']}（代码决定），各节来源 "
           + "、".join(f"{k}={v['source']}" for k, v in out["opinion"]["sections"].items()))
-    print(f"共 {out['total_seconds']} s；结果：{RESULTS}")
+    print(f"共 {out['total_seconds']} s；结果：{a.out}")
     return 0
 
 
