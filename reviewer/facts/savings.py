@@ -33,6 +33,7 @@ class Saving:
     source: str  # 'table' | 'prose'
     option: str | None = None
     table: int | None = None
+    kind: str = "use"  # 'use' (less consumed) or 'emission' (less discharged/generated)
 
 
 @dataclass
@@ -67,6 +68,20 @@ def _subject_of(text: str) -> str | None:
 
 
 _MATERIAL = re.compile(r"^(?:节约|节省|削减|减少|降低|少用|少耗)(?:了)?(.{2,12}?)(?:的)?(?:消耗|用量|使用量|消耗量)(?:量)?(?:为|约)?$")
+
+
+_EMISSION_WORDS = re.compile(r"排放|减排|排入|外排|产生")
+
+
+def _kind_of(subject: str, words: str) -> str:
+    """Whether a saving lowers a use (electricity, water, a material) or an emission (COD, CO2)."""
+    from reviewer.facts import POLLUTANTS
+
+    if _EMISSION_WORDS.search(words):
+        return "emission"
+    if subject in POLLUTANTS and not re.search(r"消耗|用量|使用", words):
+        return "emission"
+    return "use"
 
 
 def _material_of(words: str) -> str | None:
@@ -127,7 +142,7 @@ def _prose_savings(doc: Document) -> list[Saving]:
                 continue
             q = _coal_as_tce(subj, q)
             q.locator = s.locator()
-            out.append(Saving(subj, q, s.text, s.locator(), "prose"))
+            out.append(Saving(subj, q, s.text, s.locator(), "prose", kind=_kind_of(subj, words)))
     return out
 
 
@@ -158,7 +173,8 @@ def _table_savings(tv: TableView) -> list[Saving]:
                 if s is None:
                     continue
                 q.locator = tv.locator(r, c)
-                out.append(Saving(s, q, row_quote(tv, r), tv.locator(r, c), "table", tv.label(r), tv.table.index))
+                out.append(Saving(s, q, row_quote(tv, r), tv.locator(r, c), "table", tv.label(r), tv.table.index,
+                                  kind=_kind_of(s, nh + norm(tv.label(r)))))
         elif re.search(r"环境效益|效益|效果", nh) and "经济" not in nh:
             for r in tv.table.body_rows():
                 cell = tv.table.cell(r, c)
@@ -180,7 +196,7 @@ def _table_savings(tv: TableView) -> list[Saving]:
                         continue
                     q.locator = tv.locator(r, c)
                     out.append(Saving(subj, q, row_quote(tv, r), tv.locator(r, c), "table", tv.label(r),
-                                      tv.table.index))
+                                      tv.table.index, kind=_kind_of(subj, words)))
     return out
 
 
@@ -206,18 +222,19 @@ class Total:
 _TOTAL_ASPECTS = {"consumption", "generation", "discharge", "input", ""}
 
 
-def totals(doc: Document, ctx: Any = None) -> dict[tuple[str, str], Total]:
-    """Largest stated total per (subject, base unit): consumption, generation or discharge of the
-    plant, from the fact extractors and the energy tables."""
+def totals(doc: Document, ctx: Any = None) -> dict[tuple[str, str, str], Total]:
+    """Largest stated total per (subject, base unit, kind): consumption ('use') or generation /
+    discharge ('emission') of the plant, from the fact extractors and the energy tables. CO2
+    bought as a raw material is a use, CO2 emitted is an emission: they never meet."""
     from reviewer.facts import extract_facts
 
-    out: dict[tuple[str, str], Total] = {}
+    out: dict[tuple[str, str, str], Total] = {}
 
-    def add(subject: str, q: Quantity, quote: str, loc: Locator, label: str) -> None:
+    def add(subject: str, q: Quantity, quote: str, loc: Locator, label: str, kind: str = "use") -> None:
         bu = _base_unit(q)
         if bu is None or q.comparator or q.canonical_value <= 0:
             return
-        key = (subject, bu)
+        key = (subject, bu, kind)
         if key not in out or q.canonical_value > out[key].value:
             out[key] = Total(subject, q.canonical_value, bu, quote, loc, label, q.raw)
 
@@ -229,7 +246,8 @@ def totals(doc: Document, ctx: Any = None) -> dict[tuple[str, str], Total]:
         # is a saving even if read as a consumption
         if f.source == "prose" and not f.key.period.isdigit():
             continue
-        add(f.key.subject, f.quantity, f.quote or f.quantity.raw, f.locator, f.label or f.key.subject)
+        kind = "emission" if f.key.aspect in ("generation", "discharge") else "use"
+        add(f.key.subject, f.quantity, f.quote or f.quantity.raw, f.locator, f.label or f.key.subject, kind)
     from reviewer.facts.energy import extract_energy
 
     energy = ctx.cached("energy", lambda: extract_energy(doc)) if ctx is not None else extract_energy(doc)
@@ -260,7 +278,7 @@ def implausible_savings(doc: Document, ctx: Any = None, margin: float = 1.0) -> 
     seen: set[tuple] = set()
     for s in items:
         bu = _base_unit(s.quantity)
-        t = tot.get((s.subject, bu)) if bu else None
+        t = tot.get((s.subject, bu, s.kind)) if bu else None
         if t is None:
             continue
         # the saving must not be the total itself read as a saving ('减少…至 X')
@@ -285,11 +303,11 @@ def implausible_savings(doc: Document, ctx: Any = None, margin: float = 1.0) -> 
             continue
         bu = _base_unit(s.quantity)
         if bu:
-            by_table.setdefault((s.table, s.subject, bu), []).append(s)
-    for (_tab, subj, bu), group in by_table.items():
+            by_table.setdefault((s.table, s.subject, bu, s.kind), []).append(s)
+    for (_tab, subj, bu, kind), group in by_table.items():
         if len(group) < 2:
             continue
-        t = tot.get((subj, bu))
+        t = tot.get((subj, bu, kind))
         if t is None:
             continue
         low = sum(s.quantity.low for s in group)
