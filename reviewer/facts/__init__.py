@@ -305,7 +305,15 @@ def extract_facts(doc: Document) -> FactSet:
     facts.extend(comparison.facts(doc))
     # item names known from tables (products, materials) are subjects prose may mention
     items = {f.key.subject for f in facts if f.key.aspect in ("production", "capacity", "consumption")}
-    facts.extend(prose.facts(doc, extra_subjects=items))
+    products = {f.key.subject for f in facts if f.key.aspect == "production" and f.origin == "baseline"
+                and f.key.subject not in ("产值",)}
+    facts.extend(prose.facts(doc, extra_subjects=items,
+                             single_product=next(iter(products)) if len(products) == 1 else None))
+    facts.extend(prose.saving_facts(doc))
+    from reviewer.facts.options_summary import option_facts
+
+    facts.extend(option_facts(doc))
+    facts.extend(target_facts(doc))
     for name in _EXTERNAL_MODULES:
         try:
             mod = import_module(f"reviewer.facts.{name}")
@@ -315,3 +323,32 @@ def extract_facts(doc: Document) -> FactSet:
         if callable(fn):
             facts.extend(fn(doc))
     return FactSet(facts)
+
+
+def target_facts(doc: Document) -> list[Fact]:
+    """Target values of the targets and attainment tables (numbers-2's extractor), keyed by the
+    indicator as written: the same near-term target must read the same in both tables."""
+    try:
+        from reviewer.facts.targets import extract_targets
+    except ImportError:
+        return []
+    out: list[Fact] = []
+    for rec in extract_targets(doc):
+        q = rec.target
+        if q is None or q.kind != "number" or q.comparator or q.locator is None:
+            continue
+        if rec.term and rec.term not in ("近期",):
+            period = f"target:{rec.term}"
+        else:
+            period = "target"
+        subject = _PAREN.sub("", norm_text(rec.indicator))
+        if not subject:
+            continue
+        section, chapter = block_section(doc, q.locator.block)
+        basis = q.canonical_unit[:-2] if q.canonical_unit.endswith("/a") else q.canonical_unit
+        out.append(Fact(
+            key=FactKey(subject=subject, aspect="target", period=period, scope="plant", basis=basis),
+            quantity=q, locator=q.locator, section=section, chapter=chapter, source="table", origin="targets",
+            label=rec.indicator, quote=rec.quote, confidence=0.9,
+        ))
+    return out

@@ -32,7 +32,14 @@ from reviewer.facts import (
     subject_alias,
     unique_aspect,
 )
-from reviewer.facts.shapes import caption_text, is_of_which, is_repeated_header, table_context, total_kind
+from reviewer.facts.shapes import (
+    caption_text,
+    cell_quote,
+    is_of_which,
+    is_repeated_header,
+    table_context,
+    total_kind,
+)
 from reviewer.facts.tables import TableView, table_views
 from reviewer.quantities import Quantity
 
@@ -116,7 +123,7 @@ def _make_fact(doc: Document, view: TableView, q: Quantity, subject: str, aspect
         source="table",
         origin=origin,
         label=label,
-        quote=view.table.cell(loc.row or 0, loc.col or 0),
+        quote=cell_quote(view, loc.row or 0, loc.col or 0),
         confidence=confidence,
     )
 

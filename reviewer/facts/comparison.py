@@ -216,7 +216,7 @@ def _one_option(context: str) -> bool:
     return any(m.group(0).upper() not in _FORMULAS for m in _ONE_OPTION.finditer(context))
 
 
-_SUB_SCOPE_LABEL = re.compile(r"相关|工序|车间|工段|生产线|产线|单元|设备|该|线体|窑|炉|机组")
+_SUB_SCOPE_LABEL = re.compile(r"相关|工序|车间|工段|生产线|产线|单元|设备|该|线体|窑|炉|机组|范围|涉及|局部|改造部分")
 
 
 def facts(doc: Document) -> list[Fact]:

@@ -17,9 +17,16 @@ from typing import Any
 
 from reviewer.document import Document, Locator
 from reviewer.facts import norm_text
-from reviewer.facts.shapes import caption_text, is_of_which, is_repeated_header, table_context, total_kind
+from reviewer.facts.shapes import (
+    caption_text,
+    cell_quote,
+    is_of_which,
+    is_repeated_header,
+    table_context,
+    total_kind,
+)
 from reviewer.facts.tables import TableView, table_views
-from reviewer.quantities import Quantity, find_quantities, fmt_number, iv, iv_overlap
+from reviewer.quantities import Quantity, find_quantities, fmt_number, iv, iv_overlap, parse_unit
 
 _LOW = re.compile(r"无\s*[/／、和及]?\s*低费|无低费|低费")
 _HIGH = re.compile(r"中\s*[/／、和及]?\s*高费|中高费|高费|中费")
@@ -59,6 +66,14 @@ def _money(q: Quantity | None) -> tuple[float, float] | None:
     return None
 
 
+def _currency_col(view: TableView, col: int) -> bool:
+    u = view.col_unit(col)
+    if u:
+        info = parse_unit(u)
+        return info is not None and info.canonical.startswith("万元")
+    return any(_money(view.quantity(r, col)) for r in view.table.body_rows())
+
+
 def option_tables(doc: Document) -> list[tuple[TableView, int | None, int | None, int | None]]:
     """(view, category col, investment col, benefit col) for each option table."""
     out = []
@@ -72,10 +87,16 @@ def option_tables(doc: Document) -> list[tuple[TableView, int | None, int | None
                     and not re.search(r"回收期|收益率|现值|率", norm_text(h))), None)
         if inv is None:
             continue
-        ben = next((c for c, h in enumerate(view.headers) if (c != inv and _BENEFIT_HEADER.search(norm_text(h))
-                    and (view.col_unit(c) or "").startswith("万元")) or (c != inv and "万元" in h
-                    and _BENEFIT_HEADER.search(norm_text(h)))), None)
-        cat = next((c for c, h in enumerate(view.headers) if re.search(r"类别|类型|分类|费用类", norm_text(h))), None)
+        ben = next((c for c, h in enumerate(view.headers) if c != inv and _BENEFIT_HEADER.search(norm_text(h))
+                    and not re.search(r"环境|回收期|收益率|现值", norm_text(h)) and _currency_col(view, c)), None)
+        # the category column is the one whose cells say 无/低费 or 中/高费 ('方案类型' may hold the 8 aspects)
+        cat = None
+        body = list(view.table.body_rows())
+        for c in range(view.table.n_cols):
+            hits = sum(1 for r in body if _category(view.table.cell(r, c)))
+            if body and hits >= max(1, len(body) // 2):
+                cat = c
+                break
         out.append((view, cat, inv, ben))
     return out
 
@@ -247,3 +268,47 @@ def option_total_checks(doc: Document) -> list[OptionTotalCheck]:
         ))
     return out
 
+
+
+# ---------------------------------------------------------------------------------------------
+# one option's investment and benefit, wherever a table lists it (for CON)
+# ---------------------------------------------------------------------------------------------
+_ID_HEADER = re.compile(r"编号|序号|代号|方案号")
+_NAME_HEADER = re.compile(r"方案名称|名称|方案内容|方案$|项目名称")
+
+
+def _name_key(name: str) -> str:
+    t = norm_text(name)
+    t = re.sub(r"^[A-Za-z]{0,3}-?\d{1,3}[、.．:：\-]?", "", t)
+    return re.sub(r"[，,。；;、（）()\"“”'‘’:：\s]", "", t)
+
+
+def option_facts(doc: Document) -> list:
+    """Facts 'investment' / 'benefit' of each option row (subject '方案:<name>')."""
+    from reviewer.facts import Fact, FactKey, block_section
+
+    out = []
+    for view, _cat, inv, ben in option_tables(doc):
+        name_col = next((c for c, h in enumerate(view.headers) if _NAME_HEADER.search(norm_text(h))), None)
+        if name_col is None:
+            continue
+        section, chapter = block_section(doc, view.block)
+        for r in view.table.body_rows():
+            if is_repeated_header(view, r) or is_of_which(view, r) or total_kind(view, r):
+                continue
+            key = _name_key(view.table.cell(r, name_col))
+            if len(key) < 3:
+                continue
+            for aspect, col in (("investment", inv), ("benefit", ben)):
+                if col is None:
+                    continue
+                q = view.quantity(r, col)
+                if _money(q) is None:
+                    continue
+                out.append(Fact(
+                    key=FactKey(subject=f"方案:{key}", aspect=aspect, period="", scope="option", basis="万元"),
+                    quantity=q, locator=view.locator(r, col), section=section, chapter=chapter, source="table",
+                    origin="options", label=view.table.cell(r, name_col), quote=cell_quote(view, r, col),
+                    confidence=0.9,
+                ))
+    return out

@@ -147,8 +147,8 @@ def _fact(doc: Document, block_index: int, q: Quantity, subject: str, aspect: st
 def _aspect_for(subject: str, aspect: str, q: Quantity, sentence: str) -> str:
     if q.canonical_unit.startswith("mg/"):
         return "concentration"
-    if aspect == "production" and _ANNUAL_CAPACITY.search(sentence):
-        return "capacity"
+    if aspect == "production" and q.span is not None and _ANNUAL_CAPACITY.search(sentence[:q.span[0]]):
+        return "capacity"  # '设计规模为年产…'; a capacity word after the number does not count
     if not aspect:
         from reviewer.facts import ENERGY, WATER
 
@@ -157,8 +157,9 @@ def _aspect_for(subject: str, aspect: str, q: Quantity, sentence: str) -> str:
     return aspect
 
 
-def facts(doc: Document, extra_subjects: Iterable[str] = ()) -> list[Fact]:
-    """Facts from paragraphs. ``extra_subjects``: item names known from tables (products, materials)."""
+def facts(doc: Document, extra_subjects: Iterable[str] = (), single_product: str | None = None) -> list[Fact]:
+    """Facts from paragraphs. ``extra_subjects``: item names known from tables (products, materials);
+    ``single_product``: the report's only product, which '产品产量' in a sentence refers to."""
     extra = sorted({s for s in extra_subjects if s and len(s) >= 2})
     out: list[Fact] = []
     for b in doc.blocks:
@@ -173,6 +174,12 @@ def facts(doc: Document, extra_subjects: Iterable[str] = ()) -> list[Fact]:
             if not qs:
                 continue
             hits = _subject_hits(sent, extra)
+            if single_product:
+                taken = {(h.start, h.end) for h in hits}
+                for m in re.finditer(r"(产品|总)产量|(?<![\u4e00-\u9fff])产量", sent):
+                    if (m.start(), m.end()) not in taken and not any(h.start <= m.start() < h.end for h in hits):
+                        hits.append(SubjectHit(m.start(), m.start() + 1, single_product))
+                hits.sort(key=lambda h: h.start)
             if not hits:
                 continue
             out.extend(_sentence_facts(doc, b.index, sent, s0, qs, hits))
@@ -256,4 +263,66 @@ def _sentence_facts(doc: Document, block_index: int, sent: str, offset: int, qs:
             period = ""
         out.append(_fact(doc, block_index, _shift(q, offset), h.subject, aspect, period, scope, sent,
                          sent[h.start:h.end]))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# plant-level savings: '年节电24.09万kWh、年节水0.077万m³、年削减化学需氧量0.102t'
+# ---------------------------------------------------------------------------------------------
+_SAVING = [
+    (re.compile(r"(节电|节约(用)?电(力|能|量)?|减少(用)?电(耗|量)?|节省(用)?电(力|能|量)?)(量)?[为约达了：:]{0,2}\s*$"), "电"),
+    (re.compile(r"(节水|节约(用)?(新鲜)?水|减少(新鲜)?(用)?水|节约取水|减少取水|节省(用)?水)(量)?[为约达了：:]{0,2}\s*$"),
+     "新鲜水"),
+    (re.compile(r"(节约(标准煤|标煤)|节能|节约能源|节约综合能耗|减少(标准煤|能耗|综合能耗)|节省标准煤)(量)?[为约达了：:]{0,2}\s*$"),
+     "综合能耗"),
+    (re.compile(r"(节(约)?蒸汽|节汽|减少蒸汽)(消耗)?(量)?[为约达了：:]{0,2}\s*$"), "蒸汽"),
+    (re.compile(r"(节约天然气|节气|减少天然气)(消耗)?(量)?[为约达了：:]{0,2}\s*$"), "天然气"),
+]
+_REDUCE_POLLUTANT = re.compile(r"(削减|减少|减排|降低)(了)?([^\d，,、；;。]{1,10}?)(的)?(排放|产生)?(量)?[为约达了：:]{0,2}\s*$")
+_NOT_PLANT_SAVING = re.compile(r"该方案|本方案|此方案|该项目|单项|预计|可实现|可[年节减削降]|将|计划|拟|理论|设计|每台|每批|"
+                               r"(?<![A-Za-z\d])[A-Z]{1,2}-?\d{1,3}(?![\d.])|方案[一二三四五六七八九十\d]+")
+
+
+def saving_facts(doc: Document) -> list[Fact]:
+    """Plant-level annual savings and reductions stated in sentences (aspect 'reduction')."""
+    from reviewer.structure import analyse_structure
+
+    # option generation and feasibility chapters state each option's expected savings
+    structure = analyse_structure(doc)
+    option_phases = set(structure.phase_blocks(4)) | set(structure.phase_blocks(5))
+    out: list[Fact] = []
+    for b in doc.blocks:
+        if b.kind != "paragraph" or not re.search(r"节|削减|减少|减排", b.text) or b.index in option_phases:
+            continue
+        if _NOT_PLANT_SAVING.search(" ".join(b.section_path)):
+            continue  # a section about one option
+        text = b.text
+        for s0, s1 in sentences(text):
+            sent = text[s0:s1]
+            if _NOT_PLANT_SAVING.search(sent):
+                continue
+            for q in find_quantities(sent):
+                if not _usable(q, sent):
+                    continue
+                pre = sent[max(0, q.span[0] - 16):q.span[0]]
+                pre = re.split(r"[，,、；;。]", pre)[-1]
+                subject = None
+                for pat, subj in _SAVING:
+                    if pat.search(pre):
+                        subject = subj
+                        break
+                if subject is None:
+                    m = _REDUCE_POLLUTANT.search(pre)
+                    if m:
+                        from reviewer.facts import subject_alias
+
+                        subject = subject_alias(m.group(3))
+                if not subject:
+                    continue
+                fact = _fact(doc, b.index, _shift(q, s0), subject, "reduction", "", "plant", sent, pre)
+                fact.origin = "saving"
+                if subject == "综合能耗" and q.canonical_unit in ("t", "t/a"):
+                    # '节约标准煤288.49t': tonnes of standard coal are tce
+                    fact = fact.model_copy(update={"key": fact.key.model_copy(update={"basis": "tce"})})
+                out.append(fact)
     return out

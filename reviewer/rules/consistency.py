@@ -7,10 +7,12 @@ from collections.abc import Iterator
 from pydantic import BaseModel, Field
 
 from reviewer.facts import Fact, FactSet, extract_facts
+from reviewer.facts.comparison import comparisons
+from reviewer.facts.loads import load_checks
 from reviewer.facts.scale import scale_power
 from reviewer.facts.shapes import loc_data, other_place, qtext
 from reviewer.findings import Basis, Finding
-from reviewer.quantities import iv, iv_overlap
+from reviewer.quantities import iv, iv_overlap, iv_sub
 from reviewer.rules.base import RuleRun, rule
 
 
@@ -28,9 +30,32 @@ class ConsistencyParams(BaseModel):
     )
     aspects: list[str] = Field(
         default_factory=lambda: ["consumption", "production", "capacity", "generation", "discharge",
-                                 "concentration", "intensity", ""],
-        description="参与比较的数据类别（消耗、产量、产能、产生、排放、浓度、单位产品指标；空串=未标明类别的非污染物数据）",
+                                 "concentration", "intensity", "reduction", "investment", "benefit", "target", ""],
+        description="参与比较的数据类别（消耗、产量、产能、产生、排放、浓度、单位产品指标、全厂节约/削减量、"
+        "单个方案的投资与效益、目标值；空串=未标明类别的非污染物数据）",
     )
+
+
+def _self_inconsistent_cells(run: RuleRun) -> set[tuple[int | None, int | None, int | None]]:
+    """Cells whose own table already contradicts them (a reduction ≠ before − after, a load ≠
+    concentration × flow): RED rules report those; comparing them across chapters again would
+    report one slip twice."""
+    out: set[tuple[int | None, int | None, int | None]] = set()
+    rows = run.ctx.cached("comparisons", lambda: comparisons(run.doc))
+    for row in rows:
+        b, a, r = row.before, row.after, row.reduction
+        if b is None or a is None or r is None:
+            continue
+        qb, qa, qr = b.quantity, a.quantity, r.quantity
+        if len({qb.canonical_unit, qa.canonical_unit, qr.canonical_unit}) != 1:
+            continue
+        exp = iv_sub(iv(qb), iv(qa))
+        if not (iv_overlap(exp, iv(qr)) or iv_overlap((-exp[1], -exp[0]), iv(qr))):
+            out.add((r.locator.table, r.locator.row, r.locator.col))
+    for chk in run.ctx.cached("load_checks", lambda: load_checks(run.doc)):
+        if not iv_overlap(chk.expected, iv(chk.load), rel_tol=0.01):
+            out.add((chk.locator.table, chk.locator.row, chk.locator.col))
+    return out
 
 
 def _clusters(facts: list[Fact]) -> list[list[Fact]]:
@@ -91,13 +116,26 @@ def check_consistency(run: RuleRun) -> Iterator[Finding]:
     p = run.params
     rel = p.rel_tol_pct / 100
     groups: dict = {}
+    suspect = _self_inconsistent_cells(run)
     for f in facts_of(run):
+        if f.source == "table" and (f.locator.table, f.locator.row, f.locator.col) in suspect:
+            continue
         k = f.key
-        if k.aspect not in p.aspects or k.scope not in ("plant", "focus") or not k.subject:
+        if k.aspect not in p.aspects or not k.subject:
+            continue
+        if k.scope not in ("plant", "focus") and not (k.scope == "option" and f.origin == "options"):
             continue
         if f.source == "prose" and not p.include_prose:
             continue
-        if not k.period and k.aspect not in ("capacity",):
+        # plant savings come from before/after tables and summary sentences; option money from
+        # option tables; targets from target tables — other sources of these aspects are per option
+        if k.aspect == "reduction" and f.origin not in ("comparison", "saving"):
+            continue
+        if k.aspect in ("investment", "benefit") and f.origin != "options":
+            continue
+        if k.aspect == "target" and f.origin != "targets":
+            continue
+        if not k.period and k.aspect not in ("capacity", "reduction", "investment", "benefit"):
             continue  # a value without its year/state cannot be matched to another
         if f.quantity.kind != "number" or f.quantity.comparator:
             continue

@@ -474,7 +474,7 @@ def check_loads(run: RuleRun) -> Iterator[Finding]:
     | COD | 45 | 50,700 | 2.28 |
     """
     rel = run.params.rel_tol_pct / 100
-    for chk in load_checks(run.doc):
+    for chk in run.ctx.cached("load_checks", lambda: load_checks(run.doc)):
         if iv_overlap(chk.expected, iv(chk.load), rel_tol=rel):
             continue
         yield run.finding(
