@@ -107,8 +107,8 @@ def number_kind(number: str | None) -> str | None:
         return "chapter"
     if re.fullmatch(rf"第[{_CN_NUM}\d]+节", n):
         return "section"
-    m = re.fullmatch(r"\d+((?:[.．]\d+)*)[.．]?", n)
-    if m:
+    m = re.fullmatch(rf"(?:\d+|[{_CN_NUM}]+(?=[.．]\d))((?:[.．]\d+)*)[.．]?", n)
+    if m:  # 1 / 1.1 / 1.1.1, and 一.1 (Word's rendering of '%1.%2' without legal numbering)
         return f"dec{1 + len(re.findall(r'[.．]', m.group(1)))}"
     if re.fullmatch(rf"[{_CN_NUM}]+[、.．]?", n):
         return "cn"
@@ -134,8 +134,14 @@ def heading_kind(number: str | None, text: str | None = None) -> str | None:
     return kind
 
 
+_CN_DECIMAL = re.compile(r"^([一二三四五六七八九十]+(?:[.．]\d+)+)\s*(\S.*)$")
+
+
 def split_heading_number_ext(text: str) -> tuple[str | None, str]:
-    """Like ``split_heading_number`` but also knows 1. / （1） / 1） / ① / A、."""
+    """Like ``split_heading_number`` but also knows 1. / （1） / 1） / ① / A、 and 一.1."""
+    m = _CN_DECIMAL.match(text.strip())
+    if m:
+        return m.group(1), m.group(2).strip()
     number, title, _ = split_heading_number(text)
     if number:
         return number, title

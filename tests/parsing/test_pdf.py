@@ -219,3 +219,76 @@ def test_cid_font_pdf_superscripts_levels_cover_and_hanging_punctuation(tmp_path
     t = doc.tables[0]
     assert t.rows[0] == ["总投资费用（I）（万元）", "年运行费用总节省金额（P）（万元/a）", "投资偿还期（N=I/F）（a）"]
     assert t.column_units == {0: "万元", 1: "万元/a", 2: "a"}
+
+
+# ---- line and row joining rules (measured on LibreOffice-rendered reports, see evals/parse_consistency.py)
+def _line(text, x0, x1, top, size=10.5):
+    from reviewer.parsing.pdf import Line
+
+    return Line(text=text, x0=x0, x1=x1, top=top, bottom=top + size, size=size)
+
+
+@pytest.fixture
+def layout(settings, tmp_path):
+    from reviewer.parsing.pdf import PdfParser
+
+    p = PdfParser(tmp_path / "x.pdf", settings)
+    p.left, p.right, p.line_gap, p.body_size = 90.0, 520.0, 3.5, 10.5
+    return p
+
+
+@pytest.mark.parametrize(
+    ("prev", "nxt", "breaks"),
+    [
+        # a full line, then a continuation: same paragraph
+        (("企业新鲜水用量较上年下降了百分之五，主要原因是实施了逆流漂洗改造", 90, 519), ("项目，节水效果明显。", 90, 190), False),
+        # the next line is indented: a new paragraph
+        (("节水效果明显。", 90, 160), ("公司下一步将继续推进中水回用工作。", 111, 300), True),
+        # short line ending a sentence: paragraph end even without an indent
+        (("节水效果明显。", 90, 300), ("公司下一步将继续推进中水回用工作。", 90, 300), True),
+        # short line mid-sentence because a long code did not fit: same paragraph
+        (("已按规定申领排污许可证（证书编号：", 90, 430), ("914416027C1RF1RD89001P）。", 90, 230), False),
+        # kinsoku: '号）；' may not start a line alone, so '38号）；' wrapped three characters early
+        (("（3）《清洁生产审核办法》（国家发展和改革委员会、环境保护部令2016年第38", 111, 490), ("号）；", 90, 122), False),
+        # a list item after a sentence end: a new paragraph although not indented
+        (("（2）年节约标准煤114.89t、年节水60560t、年减少二氧化碳排放501.61t。", 90, 519), ("（3）本轮目标全部完成。", 90, 240), True),
+        # a hanging indent: a full line broken mid-sentence, continued with an indent
+        (("（1）企业应加强原辅材料的进厂检验和仓储管理，减少物料的跑冒滴漏和", 90, 519), ("过期报废现象。", 111, 190), False),
+    ],
+)
+def test_paragraph_break_rules(layout, prev, nxt, breaks):
+    a = _line(*prev, top=100)
+    c = _line(*nxt, top=100 + 10.5 + 3.5)
+    assert layout._breaks(a, c) is breaks
+
+
+@pytest.mark.parametrize(
+    ("last", "first", "joined"),
+    [
+        (["2", "预审核", "现状调研、现场考", "2026.02", "审核小组"], ["", "", "察，确定审核重点", "", ""], True),
+        (["16", "空压机更换为永磁变频螺杆空压", "9", "6", "252"], ["机", "", "", "", ""], True),
+        (["类别一", "原煤", "758.4", "752.6", "99.2"], ["", "石灰石", "120.0", "118.1", "98.4"], False),  # merged key cell
+        (["1", "原煤", "758.4", "752.6", "99.2"], ["合计", "", "", "", "99.0"], False),
+        (["1", "原煤", "758.4", "752.6", "99.2"], ["2", "", "", "", ""], False),
+        (["1", "原煤", "758.4", "752.6", "99.2"], ["", "", "120.0", "", ""], False),  # a number starts a new row
+    ],
+)
+def test_row_split_by_page_break(last, first, joined):
+    from reviewer.parsing.pdf import _split_row_tail
+
+    assert _split_row_tail(last, first) is joined
+
+
+def test_merge_continued_table_joins_split_row_and_drops_repeated_header(layout):
+    from reviewer.parsing.pdf import TableItem
+
+    head = ["编号", "方案名称", "方案内容", "投资(万元)"]
+    a = TableItem(rows=[head, ["F1", "镀镍线改造", "多级逆流漂洗", "79.30"], ["F2", "膜分离回收", "新建处理能力485 m³/d的", "47.20"]],
+                  merges=[], top=500, bottom=800, x0=70, x1=520, col_xs=[], page=1, cell_pages=[1, 1, 1])
+    b = TableItem(rows=[head, ["", "", "含镍废水回用系统", ""], ["F3", "余热回收", "定型机余热回收", "35.60"]],
+                  merges=[], top=70, bottom=200, x0=70, x1=520, col_xs=[], page=2, cell_pages=[2, 2, 2])
+    layout._merge_tables(a, b)
+    assert a.rows == [head, ["F1", "镀镍线改造", "多级逆流漂洗", "79.30"],
+                      ["F2", "膜分离回收", "新建处理能力485 m³/d的含镍废水回用系统", "47.20"],
+                      ["F3", "余热回收", "定型机余热回收", "35.60"]]
+    assert a.cell_pages == [1, 1, 1, 2]

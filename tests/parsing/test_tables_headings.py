@@ -96,6 +96,8 @@ def test_not_captions(text):
         ("（1）废水", True, "（1）"),
         ("① 原料替代", True, "①"),
         ("1. 审核重点", True, "1"),
+        ("一.1 高层领导的支持与参与", False, "一.1"),  # Word's '%1.%2' under a 第一章 list without legal numbering
+        ("5.2 24 溶剂精馏回收装置升级改造", False, "5.2"),  # an option number leading the title
     ],
 )
 def test_heading_candidates(text, emph, number):
