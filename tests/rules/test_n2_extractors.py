@@ -280,3 +280,76 @@ def test_savings_of_standard_coal_and_materials_against_totals():
     assert not _run(md, "TGT003")
     bad = md.replace("标准煤62.5 t", "标准煤620.5 t").replace("硫酸锌消耗1.2 t", "硫酸锌消耗15.2 t")
     assert len(_run(bad, "TGT003")) == 2
+
+
+SUMMARY_AND_DETAIL = """
+# 5.3 F22 镀镍线逆流漂洗
+
+表5-2 镀镍线逆流漂洗经济评估指标
+
+| 序号 | 项目 | 单位 | 数值 |
+|---|---|---|---|
+| 1 | 总投资费用（I） | 万元 | 103.00 |
+| 2 | 年运行费用总节省金额（P） | 万元/a | 42.44 |
+| 3 | 年增加现金流量（F） | 万元/a | 33.55 |
+| 4 | 投资偿还期（N=I/F） | a | 3.07 |
+
+# 5.4 可行性分析结果汇总
+
+| 编号 | 方案名称 | 投资（万元） | 年经济效益P（万元） | 投资偿还期（a） | 净现值（万元） | 内部收益率（%） | 结论 |
+|---|---|---|---|---|---|---|---|
+| F22 | 镀镍线逆流漂洗 | 103.00 | 42.44 | 3.07 | 122.13 | 30.2 | 可行 |
+"""
+
+
+def test_summary_row_takes_cash_flow_from_the_options_own_table():
+    assert not _run(SUMMARY_AND_DETAIL, "ECO001")
+    # payback computed with P although the report defines N = I/F: both places are wrong
+    bad = SUMMARY_AND_DETAIL.replace("| a | 3.07 |", "| a | 2.43 |").replace("| 42.44 | 3.07 |", "| 42.44 | 2.43 |")
+    findings = _run(bad, "ECO001")
+    assert sorted(f.location.table for f in findings) == [1, 2]
+    assert all("误用" in f.message for f in findings)
+
+
+def test_thousands_separators_do_not_end_a_clause():
+    md = """
+| 项目 | 单位 | 2022年 | 2023年 | 2024年 |
+|---|---|---|---|---|
+| 新鲜水用量 | m³ | 850,100 | 887,200 | 880,400 |
+
+方案实施后，年节约标准煤1,751.26t、年节水341,630m³。
+
+（2）年节约标准煤1,751.26t、年节水3,416,300m³。
+"""
+    findings = _run(md, "UNI006")
+    assert len(findings) == 1 and "3,416,300" in findings[0].evidence.quote
+    assert not _run(md, "TGT003"), "a 10× restatement is a scale slip, not an implausible saving"
+
+
+def test_emission_savings_are_not_compared_with_raw_material_use():
+    md = """
+表2-5 近三年主要原辅材料消耗
+
+| 序号 | 名称 | 单位 | 2022年 | 2023年 | 2024年 |
+|---|---|---|---|---|---|
+| 1 | 麦芽 | t | 8793 | 9097 | 9372 |
+| 2 | 二氧化碳（外购） | t | 150.2 | 158.6 | 160.0 |
+
+方案实施后，年减少二氧化碳排放572.05t。
+"""
+    assert not _run(md, "TGT003")
+    assert _run(md.replace("年减少二氧化碳排放572.05t", "年减少二氧化碳（外购）消耗572.05t"), "TGT003")
+
+
+def test_same_option_listed_in_both_categories_without_benefits():
+    md = """
+表4.1 清洁生产方案汇总表
+
+| 编号 | 方案名称 | 方案类型 | 费用类别 | 预计投资（万元） |
+|---|---|---|---|---|
+| C3 | 压榨部改造为靴式压榨 | 技术工艺 | 中/高费 | 3698.00 |
+| C14 | 压榨部改造为靴式压榨 | 技术工艺 | 无/低费 | 2.00 |
+| C15 | 加强废纸原料分级验收 | 原辅材料和能源 | 无/低费 | 0.00 |
+"""
+    findings = _run(md, "ECO005")
+    assert len(findings) == 1 and "C3" in findings[0].message and "C14" in findings[0].message
