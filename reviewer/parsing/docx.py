@@ -575,6 +575,12 @@ class DocxParser:
         attach_captions(self.blocks)
         resolve_heading_levels(self.blocks, self.explicit)
         self._headers_footers(part)
+        n_objects = sum(1 for _ in body.iter(_w("object")))
+        if n_objects:
+            self.warnings.append(
+                f"文档中嵌入了 {n_objects} 个对象（如 Excel 表格、Visio 图），其中的内容无法读取，未被审查；"
+                "如含数据表，请在 Word/WPS 中转换为普通表格后重新上传。"
+            )
         doc = Document(
             file_name=self.path.name,
             file_type="docx",

@@ -425,3 +425,40 @@ def test_unit_in_caption(tmp_path, settings):
     d.save(path)
     doc = parse(path, settings)
     assert doc.tables[0].column_units == {1: "万元", 2: "万元"}
+
+
+def test_hidden_text_in_table_cell_offsets(tmp_path, settings):
+    d = b.new_docx()
+    t = d.add_table(rows=2, cols=2)
+    t.cell(0, 0).text = "指标"
+    t.cell(0, 1).text = "数值"
+    t.cell(1, 0).text = "综合能耗"
+    par = t.cell(1, 1).paragraphs[0]
+    par.add_run("5120.6")
+    white = par.add_run("（已核实）")
+    white.font.color.rgb = docx.shared.RGBColor(0xFF, 0xFF, 0xFF)
+    path = tmp_path / "cell_hidden.docx"
+    d.save(path)
+    doc = parse(path, settings)
+    blk = doc.table_block(0)
+    assert [(h.kind, h.text) for h in blk.hidden] == [("white_text", "（已核实）")]
+    h = blk.hidden[0]
+    assert blk.text[h.char_start:h.char_end] == "（已核实）"
+    assert doc.tables[0].cell(1, 1) == "5120.6（已核实）"
+
+
+def test_embedded_ole_object_warns(tmp_path, settings):
+    d = b.new_docx()
+    p = d.add_paragraph("见下表：")
+    p._p.append(parse_xml(f'<w:r {nsdecls("w")}><w:object w:dxaOrig="100" w:dyaOrig="100"/></w:r>'))
+    path = tmp_path / "ole.docx"
+    d.save(path)
+    doc = parse(path, settings)
+    assert any("嵌入了 1 个对象" in w for w in doc.warnings)
+
+
+def test_progress_reported(tmp_path, settings):
+    calls = []
+    path = b.build_word_report(tmp_path / "p.docx")
+    parse(path, settings, progress=lambda stage, frac: calls.append((stage, frac)))
+    assert calls and calls[-1] == ("parse", 1.0) and all(0 <= f <= 1 for _s, f in calls)

@@ -19,7 +19,9 @@ def scanned_pdf(tmp_path_factory):
 
 @pytest.mark.slow
 def test_ocr_reads_scanned_page(scanned_pdf, settings):
-    doc = parse(scanned_pdf, settings)
+    calls = []
+    doc = parse(scanned_pdf, settings, progress=lambda stage, frac: calls.append((stage, frac)))
+    assert ("ocr", 1.0) in calls and calls[-1] == ("parse", 1.0)
     assert doc.ocr_pages == [2]
     ocr_blocks = [bl for bl in doc.blocks if bl.source == "ocr"]
     assert ocr_blocks and all(bl.page == 2 for bl in ocr_blocks)
