@@ -468,6 +468,19 @@ def render_markdown(agg: dict[str, Any]) -> str:
     if c["error_examples"]:
         lines += ["", "error 级示例：", ""]
         lines += [f"- {e['file']} {e['rule']}：{e['message'][:90]}" for e in c["error_examples"][:10]]
+    fps: dict[str, list[str]] = defaultdict(list)
+    for fr in agg.get("files", []):
+        for f in fr["findings"]:
+            if f["status"] == "fp" and len(fps[f["rule"]]) < 3:
+                fps[f["rule"]].append(f"{fr['file']}：{f['message'][:100]}")
+    if fps:
+        lines += ["", "## 误报示例（每条规则至多 3 条）", ""]
+        for rid in sorted(fps):
+            lines += [f"- **{rid}** " + "；".join(fps[rid][:1])] + [f"  - {x}" for x in fps[rid][1:]]
+    missed = [(t, d["missed"]) for t, d in agg["per_type"].items() if d["missed"]]
+    if missed:
+        lines += ["", "## 漏报的标注（每类至多 5 个，详见 latest.json 与语料清单）", ""]
+        lines += [f"- {t}：{'、'.join(m[:5])}" for t, m in missed]
     p = agg.get("pairs", {})
     lines += ["", "## 雷同报告对（跨报告查重）", ""]
     if "pairs" in p:

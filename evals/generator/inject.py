@@ -181,7 +181,7 @@ def inj_bal_not_closing(f: Facts, rng: random.Random, used: set[str]) -> Pending
     old_line = line.qty
     line.qty = new
     derive_balance(b)
-    return Pending("BAL_NOT_CLOSING", keys=[f"{key}.pct", f"{key}.out.{idx}"], wrong=b.diff_pct, right=None,
+    return Pending("BAL_NOT_CLOSING", keys=[f"{key}.pct", f"{key}.out.{idx}"], wrong=b.out_total, right=old_out,
                    note=f"{b.title}：{line.name}由{old_line:g}改为{new:g}，输出合计{old_out:g}→{b.out_total:g}，"
                         f"平衡误差{b.diff_pct:g}%超出±{b.tolerance_pct:g}%，报告仍称平衡")
 
@@ -628,6 +628,58 @@ class TextEdit:
     also: list[str] = field(default_factory=list)
 
 
+_CARRIER_ZH = {"electricity": "电力", "natural_gas": "天然气", "steam": "蒸汽", "coal": "原煤", "diesel": "柴油"}
+
+
+def describe_key(key: str) -> str:
+    """A figure's key in words for label notes ('en.electricity.2024' → '2024年电力消耗量')."""
+    k = key.split("#")[0]
+    parts = k.split(".")
+    head = parts[0]
+    year = next((p for p in parts if p.isdigit() and len(p) == 4), "")
+    y = f"{year}年" if year else ""
+    if head == "prod":
+        return f"{y}产品产量"
+    if head == "cap":
+        return "设计产能"
+    if head == "value":
+        return f"{y}工业总产值"
+    if head == "en":
+        if parts[1] == "total":
+            return f"{y}综合能源消费量"
+        if parts[1] == "int":
+            return f"{y}单位产品综合能耗"
+        name = _CARRIER_ZH.get(parts[1], parts[1])
+        return f"{y}{name}折标准煤量" if parts[-1] == "tce" else f"{y}{name}消耗量"
+    if head == "water":
+        return f"{y}单位产品取水量" if parts[1] == "int" else f"{y}取水量"
+    if head == "ww":
+        return f"{y}废水排放量"
+    if head == "tot":
+        names = {"all.invest": "全部方案总投资", "all.benefit": "全部方案年经济效益", "all.count": "方案总数",
+                 "low.count": "无/低费方案数", "high.count": "中/高费方案数", "low.invest": "无/低费方案投资合计",
+                 "low.benefit": "无/低费方案经济效益合计", "env.tce": "年节约标准煤合计", "env.cod": "年削减化学需氧量合计",
+                 "env.co2": "年减少二氧化碳合计", "save.water": "年节水量合计", "save.electricity": "年节电量合计"}
+        return names.get(".".join(parts[1:3]), "方案汇总数据")
+    if head == "opt":
+        what = {"invest": "投资", "benefit": "年经济效益", "save": "节约量", "env": "环境效益"}.get(parts[2], parts[2])
+        return f"第{parts[1]}号方案{what}"
+    if head == "tgt":
+        what = {"base": "基准值", "target": "目标值", "achieved": "实施后实际值", "achieved_pct": "较基准年变化率",
+                "pct": "目标削减幅度", "long": "中远期目标值"}.get(parts[-1], parts[-1])
+        return f"清洁生产目标（{parts[1]}）{what}"
+    if head == "impl":
+        what = {"before": "实施前", "after": "实施后", "red": "削减量", "pct": "削减率"}.get(parts[-1], parts[-1])
+        res = {"electricity": "电力", "natural_gas": "天然气", "steam": "蒸汽", "water": "新鲜水", "raw0": "主要原料", "cod": "化学需氧量",
+               "tce": "综合能源消费量"}.get(parts[1], parts[1])
+        return f"方案实施前后对比表中{res}{what}"
+    if head == "wb":
+        return "水平衡测试结果合计行"
+    if head == "focus":
+        return "审核重点权重总和计分"
+    return k
+
+
 def _reformat(seg: Seg, value: float) -> str:
     fmt = seg.fmt or NumFmt()
     return fmt.render(value)
@@ -702,7 +754,7 @@ def tx_red_reduction(doc, f, rng, used) -> TextEdit:
     key = seg.key
     wrong, right = _edit_value(doc, i, path, rng)
     used.add(key.rsplit(".", 1)[0])
-    return TextEdit("RED_REDUCTION", i, [wrong], wrong, right, f"{key}：削减量应为实施前−实施后={right}")
+    return TextEdit("RED_REDUCTION", i, [wrong], wrong, right, f"{describe_key(key)}应为实施前−实施后={right}")
 
 
 def tx_red_percent(doc, f, rng, used) -> TextEdit:
@@ -725,7 +777,7 @@ def tx_red_percent(doc, f, rng, used) -> TextEdit:
     seg.text = text
     seg.key = key + "#edited"
     used.add(key.rsplit(".", 1)[0])
-    return TextEdit("RED_PERCENT", i, [text], text, right, f"{key}：削减率应为削减量/实施前×100={right}%")
+    return TextEdit("RED_PERCENT", i, [text], text, right, f"{describe_key(key)}应为削减量/实施前×100={right}%")
 
 
 def tx_red_sum(doc, f, rng, used) -> TextEdit:
@@ -768,7 +820,7 @@ def tx_red_sum(doc, f, rng, used) -> TextEdit:
         also += ["UNI_INTENSITY", "UNI_COAL"]  # intensities and Σ standard coal are computed from the true total
     if key.startswith("tot."):
         also.append("RED_OPTION_TOTAL")
-    return TextEdit("RED_SUM", i, [wrong], wrong, right, f"{key}：合计应为各项之和{right}", also)
+    return TextEdit("RED_SUM", i, [wrong], wrong, right, f"{describe_key(key)}：合计应为各项之和{right}", also)
 
 
 def tx_red_option_total(doc, f, rng, used) -> TextEdit:
@@ -797,7 +849,7 @@ def tx_red_option_total(doc, f, rng, used) -> TextEdit:
         wrong, right = _edit_value(doc, i, path, rng)
         anchors = [wrong]
     used.add(key)
-    return TextEdit("RED_OPTION_TOTAL", i, anchors, wrong, right, f"{key}：与方案汇总表合计{right}不一致", ["CON_MISMATCH"])
+    return TextEdit("RED_OPTION_TOTAL", i, anchors, wrong, right, f"{describe_key(key)}写成{wrong}，与方案汇总表及其他章节的{right}不一致", ["CON_MISMATCH"])
 
 
 CON_PREFIXES = ("prod.", "en.total.", "en.electricity.", "en.natural_gas.", "en.steam.", "water.", "ww.", "tot.env.", "tot.save.",
@@ -817,7 +869,7 @@ def tx_con_mismatch(doc, f, rng, used) -> TextEdit:
     key = seg.key
     wrong, right = _edit_value(doc, i, path, rng)
     used.add(key)
-    return TextEdit("CON_MISMATCH", i, [wrong, right], wrong, right, f"{key}：同一数据在其他位置为{right}")
+    return TextEdit("CON_MISMATCH", i, [wrong, right], wrong, right, f"{describe_key(key)}此处写{wrong}，其他位置为{right}")
 
 
 def tx_uni_scale(doc, f, rng, used) -> TextEdit:
@@ -846,7 +898,7 @@ def tx_uni_scale(doc, f, rng, used) -> TextEdit:
     also = ["CON_MISMATCH"]
     if key.startswith("tot."):
         also += ["TGT_IMPLAUSIBLE", "RED_OPTION_TOTAL"]  # a saving ×10ⁿ may exceed the plant's total use
-    return TextEdit("UNI_SCALE", i, [wrong], wrong, right, f"{key}：数量级错误（×{factor:g}），应为{right}", also)
+    return TextEdit("UNI_SCALE", i, [wrong], wrong, right, f"{describe_key(key)}数量级错误（×{factor:g}），应为{right}", also)
 
 
 def _body_paras(doc: ReportDoc, min_len: int = 40) -> list[int]:
