@@ -183,8 +183,11 @@ class Numbering:
         self.style_links: dict[str, tuple[str, int]] = {}  # pStyle → (abstractId, ilvl)
         self.counters: dict[str, list[int | None]] = {}
         self.started_nums: set[str] = set()
+        self.alias = {}
         if root is None:
             return
+        style_defs: dict[str, str] = {}  # numbering style name → abstractNum defining it
+        uses_style: dict[str, str] = {}  # abstractNum → numbering style whose levels it uses
         for an in root.findall(_w("abstractNum")):
             aid = an.get(_w("abstractNumId"))
             levels = {}
@@ -194,6 +197,21 @@ class Numbering:
                 if levels[ilvl].pstyle:
                     self.style_links[levels[ilvl].pstyle] = (aid, ilvl)
             self.abstract[aid] = levels
+            link = an.find(_w("styleLink"))
+            if link is not None and link.get(W_VAL):
+                style_defs[link.get(W_VAL)] = aid
+            use = an.find(_w("numStyleLink"))
+            if use is not None and use.get(W_VAL):
+                uses_style[aid] = use.get(W_VAL)
+        # Lists defined through a list style (numStyleLink → styleLink) take the defining
+        # abstractNum's levels and share its counters, as Word numbers them as one list.
+        self.alias: dict[str, str] = {}
+        for aid, style in uses_style.items():
+            target = style_defs.get(style)
+            if target and target != aid:
+                if not self.abstract.get(aid):
+                    self.abstract[aid] = self.abstract.get(target, {})
+                self.alias[aid] = target
         for num in root.findall(_w("num")):
             nid = num.get(_w("numId"))
             a = num.find(_w("abstractNumId"))
@@ -248,7 +266,7 @@ class Numbering:
         lvl = self.level_def(num_id, ilvl)
         if lvl is None:
             return None
-        counters = self.counters.setdefault(aid, [None] * 9)
+        counters = self.counters.setdefault(self.alias.get(aid, aid), [None] * 9)
         if num_id not in self.started_nums:
             self.started_nums.add(num_id)
             for k, v in starts.items():  # a list instance with startOverride restarts here

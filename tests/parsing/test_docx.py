@@ -462,3 +462,22 @@ def test_progress_reported(tmp_path, settings):
     path = b.build_word_report(tmp_path / "p.docx")
     parse(path, settings, progress=lambda stage, frac: calls.append((stage, frac)))
     assert calls and calls[-1] == ("parse", 1.0) and all(0 <= f <= 1 for _s, f in calls)
+
+
+def test_numbering_defined_through_a_list_style():
+    """Word's multilevel heading lists are often defined by a list style: the abstractNum the
+    paragraphs use has only numStyleLink; the levels live in the one with styleLink."""
+    xml = """
+    <w:abstractNum w:abstractNumId="5"><w:styleLink w:val="ReportHeadings"/>
+      <w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="第%1章"/></w:lvl>
+      <w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:isLgl/><w:lvlText w:val="%1.%2"/></w:lvl>
+    </w:abstractNum>
+    <w:abstractNum w:abstractNumId="6"><w:numStyleLink w:val="ReportHeadings"/></w:abstractNum>
+    <w:num w:numId="7"><w:abstractNumId w:val="6"/></w:num>
+    <w:num w:numId="8"><w:abstractNumId w:val="5"/></w:num>
+    """
+    num = Numbering(parse_xml(f"<w:numbering {nsdecls('w')}>{xml}</w:numbering>"))
+    assert num.next_number("7", 0) == "第一章"
+    assert num.next_number("7", 1) == "1.1"
+    assert num.next_number("8", 0) == "第二章"  # same list through the style: one counter
+    assert num.next_number("7", 1) == "2.1"
