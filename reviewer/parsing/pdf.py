@@ -207,6 +207,7 @@ class PdfParser:
         self.deadline = lim.Deadline(settings.limits.parse_timeout_s)
         self.warnings: list[str] = []
         self.headers_footers: list[str] = []
+        self._text_pages: list[int] = []  # pages read from a usable text layer
 
     # -- entry --------------------------------------------------------------------------------
     def parse(self) -> Document:
@@ -245,6 +246,8 @@ class PdfParser:
                 elif state == "garbled":
                     garbled.append(i + 1)
                 page_items.append(items)
+                if state == "text":
+                    self._text_pages.append(i + 1)
                 page.close()
         except ReviewerError:
             raise
@@ -342,8 +345,7 @@ class PdfParser:
         p = self.settings.parsing
         if n_visible >= p.min_chars_per_page and bad / max(1, n_visible) > p.garbled_ratio:
             return [], "garbled"
-        if n_visible < p.min_chars_per_page and (page.images or (n_visible == 0 and page.objects.get("image"))):
-            return [], "scanned"
+        scanned = n_visible < p.min_chars_per_page and bool(page.images or (n_visible == 0 and page.objects.get("image")))
         tables = []
         if page.rects or page.lines or page.curves:
             try:
@@ -380,7 +382,9 @@ class PdfParser:
                 fonts[_base_font(ln.font)] += len(ln.text)
         items.extend(("line", ln) for ln in lines)
         items.sort(key=lambda it: it[1].top)
-        return items, "text"
+        # a scan with a few characters on it (a stamped page number, a short title over a logo):
+        # OCR replaces these items; without OCR they are all there is
+        return items, "scanned" if scanned else "text"
 
     def _table_item(self, tb, page_no: int, chars: list[dict], table_no: int) -> tuple[TableItem | None, set[int]]:
         """pdfplumber table → grid with merges. Cell text is gathered here rather than by
@@ -455,7 +459,7 @@ class PdfParser:
         need = sorted(set(scanned) | set(garbled))
         if not need:
             return []
-        text_pages = [i + 1 for i, items in enumerate(page_items) if items]
+        text_pages = [p for p in self._text_pages if page_items[p - 1]]
         if not self.settings.parsing.ocr:
             if not text_pages:
                 raise BadInputError(

@@ -432,10 +432,12 @@ def render_page_png(pdf_path: Path, page_index: int, scale: float = 2.0):
         pdf.close()
 
 
-def build_scanned_pdf(path: Path, source_pdf: Path, scan_pages: list[int], keep_text_pages: bool = True) -> Path:
+def build_scanned_pdf(path: Path, source_pdf: Path, scan_pages: list[int], keep_text_pages: bool = True,
+                      stamp: bool = False) -> Path:
     """Copy ``source_pdf``, replacing pages in ``scan_pages`` (0-based) by an image of the
     rendered page (a 'scan' with no text layer). With keep_text_pages=False, every page of
-    the result is an image."""
+    the result is an image. ``stamp`` adds a digital page number over each scan, as scanning
+    software and PDF editors do."""
     from pypdf import PdfReader, PdfWriter
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.utils import ImageReader
@@ -450,6 +452,9 @@ def build_scanned_pdf(path: Path, source_pdf: Path, scan_pages: list[int], keep_
             buf = io.BytesIO()
             c = canvas.Canvas(buf, pagesize=A4)
             c.drawImage(ImageReader(img), 0, 0, width=A4[0], height=A4[1])
+            if stamp:
+                c.setFont(cjk_font(), 9)
+                c.drawCentredString(A4[0] / 2, 20, f"第 {i + 1} 页")
             c.showPage()
             c.save()
             buf.seek(0)

@@ -109,6 +109,11 @@ def _make_image_only_pdf(tmp_path):
     return b.build_scanned_pdf(tmp_path / "scan_only.pdf", src, [], keep_text_pages=False)
 
 
+def _make_stamped_scan_pdf(tmp_path):
+    src = b.build_text_pdf(tmp_path / "src.pdf", pages=2, table_every=0)
+    return b.build_scanned_pdf(tmp_path / "stamped_scan.pdf", src, [], keep_text_pages=False, stamp=True)
+
+
 def _make_binary_txt(tmp_path):
     p = tmp_path / "garbage.txt"
     p.write_bytes(bytes((i * 37 + 11) % 256 for i in range(4096)))
@@ -158,6 +163,7 @@ CASES = [
     ("damaged_member", _make_damaged_member, "corrupt_docx", ("损坏",)),
     ("encrypted_pdf", _make_encrypted_pdf, "encrypted", ("加密",)),
     ("image_only_pdf_no_ocr", _make_image_only_pdf, "image_only_pdf", ("扫描件", "parsing.ocr")),
+    ("stamped_scan_no_ocr", _make_stamped_scan_pdf, "image_only_pdf", ("扫描件",)),
     ("binary_txt", _make_binary_txt, "binary_file", ("二进制",)),
     ("xlsx_renamed", _make_xlsx, "wrong_type", ("Excel",)),
     ("png_renamed", _make_png, "wrong_type", ("图片",)),
@@ -170,7 +176,7 @@ CASES = [
 @pytest.mark.parametrize(("name", "make", "code", "words"), CASES, ids=[c[0] for c in CASES])
 def test_bad_input_message_and_cli_exit(name, make, code, words, tmp_path, settings, capsys, monkeypatch):
     path = make(tmp_path)
-    if name == "image_only_pdf_no_ocr":
+    if name in ("image_only_pdf_no_ocr", "stamped_scan_no_ocr"):
         settings.parsing.ocr = False
         monkeypatch.setenv("REVIEWER_PARSING__OCR", "false")
     _expect(path, settings, code, *words)
