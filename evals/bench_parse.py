@@ -99,7 +99,9 @@ def main(argv: list[str] | None = None) -> int:
 
     settings = load_settings()
     results: dict = {
-        "machine": {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform()},
+        "machine": {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform(),
+                    # other processes share the cores: times scale with the load at the start
+                    "load_average_1m": round(os.getloadavg()[0], 2)},
         "date": time.strftime("%Y-%m-%d %H:%M"),
         "runs": a.runs,
     }
@@ -126,7 +128,9 @@ def main(argv: list[str] | None = None) -> int:
             o = results["ocr"]
             print(f"OCR   1 页  首次 {o['ocr_page_first_s']:.2f} s（含模型加载），再次 {o['ocr_page_warm_s']:.2f} s")
     results["peak_rss_mb"] = round(_peak_rss_mb(), 1)
-    print(f"峰值内存 {results['peak_rss_mb']:.0f} MB")
+    results["machine"]["load_average_1m_end"] = round(os.getloadavg()[0], 2)
+    print(f"峰值内存 {results['peak_rss_mb']:.0f} MB；系统负载（1 分钟）{results['machine']['load_average_1m']:.1f}"
+          f" → {results['machine']['load_average_1m_end']:.1f}（{os.cpu_count()} 核）")
     a.out.parent.mkdir(parents=True, exist_ok=True)
     a.out.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     print(f"已写入 {a.out}")
