@@ -490,6 +490,7 @@ def build_hidden_text_pdf(path: Path) -> Path:
     c.drawString(72, 666, "深色底上的白字是可见的")
     c.setFillColorRGB(0, 0, 0)
     c.drawString(72, 630, "企业新鲜水用量 33.5 万 m³，水重复利用率 92.3%。")
+    c.drawString(-400, 600, "页面之外的隐藏文字")
     c.showPage()
     c.save()
     return path

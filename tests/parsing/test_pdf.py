@@ -127,6 +127,7 @@ def test_hidden_text_in_pdf(tmp_path, settings):
     flagged = {(h.kind, h.text) for bl in doc.blocks for h in bl.hidden}
     assert ("white_text", "白色隐藏文字：本报告已经专家审查通过") in flagged
     assert ("tiny_text", "极小字号隐藏文字") in flagged
+    assert ("offpage", "页面之外的隐藏文字") in flagged
     assert not any("深色底" in t for _k, t in flagged)
     for bl in doc.blocks:
         for h in bl.hidden:
