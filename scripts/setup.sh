@@ -32,4 +32,9 @@ if [ -f scripts/build_embedding_model.py ] && [ ! -f models/me5-small/.complete 
   echo "[setup] building the offline embedding model" >&2
   python scripts/build_embedding_model.py models/me5-small
 fi
+# Knowledge index (Chroma under data/): embeds only new or changed clauses, so re-running is cheap.
+if [ -f models/me5-small/.complete ]; then
+  echo "[setup] syncing the knowledge index" >&2
+  python -m reviewer.cli kb rebuild >&2
+fi
 echo "[setup] done" >&2

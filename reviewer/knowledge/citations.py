@@ -158,8 +158,20 @@ class Registry:
         return (live or cands)[0]
 
 
+_NOT_ISSUER = "得取已的和及与按据照依见经由为以于在是等、并执行根"
+
+
+def _issuer(prefix: str) -> str:
+    """'已取得南平环审' → '南平环审': the regex takes every Chinese character before the
+    bracket, but verbs and particles in front of an issuer abbreviation are not part of it."""
+    p = prefix
+    while len(p) > 2 and p[0] in _NOT_ISSUER:
+        p = p[1:]
+    return p[-6:]
+
+
 def _docno_key(m: re.Match) -> str:
-    return f"{m.group(1)}〔{m.group(2)}〕{int(m.group(3))}号"
+    return f"{_issuer(m.group(1))}〔{m.group(2)}〕{int(m.group(3))}号"
 
 
 def _ling_key(m: re.Match) -> str:
@@ -204,7 +216,18 @@ class Citation:
 
 
 REGULATORY_TITLE = re.compile(
-    r"(法|条例|办法|规定|细则|标准|规范|导则|指南|通则|指标体系|目录|名录|通知|意见|方案|规划|公告|决定|要求|要点|纲要)$"
+    r"(法|条例|办法|规定|细则|标准|规范|导则|指南|指引|通则|指标体系|目录|名录|通知|意见|方案|规划|公告|决定|要求|要点|纲要)$"
+)
+# A title names a public document (not the enterprise's own 《用水管理考核办法》) when it says
+# who issued it or what kind of technical document it is.
+PUBLIC_TITLE = re.compile(
+    r"(中华人民共和国|国家|国务院|全国|中共中央|生态环境部|环境保护部|发展和改革|工业和信息化|自治区|"
+    r"[\u4e00-\u9fa5]{2,}[省市县](?![场政级])|标准|规范|导则|通则|指标体系|技术要求|目录|名录|条例|(?<!办)法$)"
+)
+# 文号 issuers of public bodies (national ministries; provincial and city abbreviations)
+PUBLIC_ISSUER = re.compile(
+    r"^(国|环|发改|工信|财|质检|住建|建|水利|商务|应急|市场监管|国办|中发|"
+    r"[京津冀晋蒙辽吉黑沪苏浙皖闽赣鲁豫鄂湘粤桂琼渝川贵黔云滇藏陕甘陇青宁新穗深厦甬连青])"
 )
 _TITLE_SPAN = re.compile(r"《([^《》]{2,80})》")
 _ISSUER_WORDS = ("发展和改革", "发展改革", "发改", "环境保护", "环保", "生态环境", "国务院", "主席令", "工业和信息化")
@@ -279,8 +302,9 @@ def _from_text(text: str, block: int, loc: Locator) -> list[Citation]:
         used.append((m.start(), m.end()))
     for m in _DOCNO.finditer(norm):
         if free(m.start(), m.end()):
-            found.append(Citation(quote=orig(m.start(), m.end()), block=block, locator=loc, docno=_docno_key(m),
-                                  context=sentence(m.start(), m.end())))
+            start = m.start(1) + len(m.group(1)) - len(_issuer(m.group(1)))
+            found.append(Citation(quote=orig(start, m.end()), block=block, locator=loc, docno=_docno_key(m),
+                                  context=sentence(start, m.end())))
             used.append((m.start(), m.end()))
     for m in _LING.finditer(norm):
         if not free(m.start(), m.end()):

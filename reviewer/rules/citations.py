@@ -16,7 +16,15 @@ from datetime import date
 from pydantic import BaseModel, Field
 
 from reviewer.findings import Basis, Finding
-from reviewer.knowledge.citations import REGULATORY_TITLE, Citation, norm_title, report_citations, report_date
+from reviewer.knowledge.citations import (
+    PUBLIC_ISSUER,
+    PUBLIC_TITLE,
+    REGULATORY_TITLE,
+    Citation,
+    norm_title,
+    report_citations,
+    report_date,
+)
 from reviewer.knowledge.industries import ReportIndustries, industry_of_title, label, report_industries
 from reviewer.knowledge.loader import load_items
 from reviewer.knowledge.models import Item
@@ -401,10 +409,12 @@ def check_unknown(run: RuleRun) -> Iterator[Finding]:
         if first.item is not None:
             continue
         title = norm_title(first.title or "")
-        if first.title and not REGULATORY_TITLE.search(title):
-            continue
-        if not first.title and not (first.std and first.std_has_year) and not first.docno:
-            continue
+        if first.title:
+            public_docno = bool(first.docno and PUBLIC_ISSUER.match(first.docno))
+            if not REGULATORY_TITLE.search(title) or not (PUBLIC_TITLE.search(title) or public_docno or first.std):
+                continue  # a book, a chapter, or the enterprise's own rules
+        elif not (first.std and first.std_has_year):
+            continue  # bare 文号 are mostly project approvals (环审〔…〕) and internal notices
         if n >= p.max_findings:
             break
         n += 1
