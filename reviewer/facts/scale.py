@@ -52,6 +52,10 @@ def sum_explained_by_slip(items: list[Quantity | Interval], total: Quantity | In
         for k in powers:
             for sign in (-1, 1):
                 f = 10.0 ** (sign * k)
+                # shrunk to next to nothing, the item is as good as left out: that is a missing
+                # item (a sum error), not a unit slip
+                if f < 1 and abs(x[1] * f) < 0.01 * max(abs(it[1]), 1e-12):
+                    continue
                 lo2 = lo - x[0] + x[0] * f
                 hi2 = hi - x[1] + x[1] * f
                 if iv_overlap((min(lo2, hi2), max(lo2, hi2)), it, rel_tol=rel_tol):
