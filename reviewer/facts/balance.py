@@ -21,8 +21,8 @@ import re
 from dataclasses import dataclass, field
 
 from reviewer.document import Document, Locator
-from reviewer.facts import norm_text
-from reviewer.facts.prose import sentences
+from reviewer.facts import norm_text, subject_alias
+from reviewer.facts.prose import block_sentences
 from reviewer.facts.shapes import (
     additive_column,
     caption_text,
@@ -45,19 +45,68 @@ _DEVIATION = re.compile(r"误差|偏差|差值|差额|不平衡|平衡差|闭合
 _RATE_CLOSURE = re.compile(r"平衡率|闭合率|回收率")
 
 
-def balance_kind(context: str) -> tuple[str, str] | None:
-    """('material'|'water'|'energy'|'element', subject) from a table's caption/context."""
+_MENTION = re.compile(r"(平衡|衡算)")
+_NOT_MENTION_AFTER = re.compile(r"^(率|测试通则|通则|误差|偏差|差)")
+_WATER_X = re.compile(r"(水|水量|用水|给排水|取水)$")
+_ENERGY_X = re.compile(r"(能量|能源|热量|热|电|电能|蒸汽|用能)$")
+_MATERIAL_X = re.compile(r"(物料|原料|原辅料|原辅材料|物质|质量|干物质|物料输入输出|投入产出)$")
+
+
+def balance_mentions(text: str) -> list[tuple[str, str]]:
+    """Every 'X平衡' / 'X衡算' in a caption or heading, classified by X: ('material', '物料'),
+    ('water', '水'), ('energy', '能量') or ('element', X) for a characteristic element or pollutant
+    (铬、镍、COD、纤维、碱、VOCs …). Generic '平衡表' without X gives ('material', '')."""
+    t = norm_text(text)
+    out: list[tuple[str, str]] = []
+    for m in _MENTION.finditer(t):
+        if _NOT_MENTION_AFTER.match(t[m.end():]) or t[max(0, m.start() - 1):m.start()] == "不":
+            continue
+        pre = t[max(0, m.start() - 16):m.start()]
+        pre = re.sub(r"[（(][^（）()]*[）)]$", "", pre)  # '化学需氧量（COD）平衡'
+        pre = re.sub(r"(的|元素|测试|实测|输入输出|进出)$", lambda x: "" if x.group(1) != "元素" else "元素", pre)
+        pre = re.split(r"[，,。；;：:、\d.．（）()\[\]【】]", pre)[-1]
+        if pre.endswith("元素"):
+            x = pre[:-2]
+            out.append(("element", x[-3:] if x else "元素"))
+        elif _WATER_X.search(pre) and not re.search(r"(废|污)水$", pre):
+            out.append(("water", "水"))
+        elif _ENERGY_X.search(pre):
+            out.append(("energy", "能量"))
+        elif _MATERIAL_X.search(pre):
+            head = _MATERIAL_X.sub("", pre)
+            tail = re.sub(r"^.*?(车间|工序|工段|生产线|线|系统|装置|全厂|审核重点)", "", head)
+            alias = subject_alias(tail) if tail else None
+            if alias and alias in ("VOCs", "非甲烷总烃", "COD", "总铬", "总镍", "总铜", "SO2", "NOx"):
+                out.append(("element", alias))  # 'VOCs物料衡算' balances one pollutant
+            else:
+                out.append(("material", "物料"))
+        else:
+            m2 = _ELEMENT.search(t[max(0, m.start() - 16):m.end()])
+            if m2:
+                out.append(("element", m2.group(1)))
+                continue
+            word = re.sub(r"^.*?(车间|工序|工段|生产线|线|系统|装置|全厂|审核重点)", "", pre)
+            alias = subject_alias(word) if word else None
+            if alias:
+                out.append(("element", alias))
+            elif word and len(word) <= 6 and not re.search(r"(表|图|分析|情况|结果|计算|及|和|与)$", word):
+                out.append(("element", word))  # '纤维平衡', '碱平衡'
+            else:
+                out.append(("material", ""))
+    return out
+
+
+def balance_kind(context: str, caption: str = "") -> tuple[str, str] | None:
+    """('material'|'water'|'energy'|'element', subject) of a balance table, from its caption
+    first, then its context (heading, introducing sentence, headers)."""
+    for text in (caption, context):
+        found = balance_mentions(text) if text else []
+        if found:
+            named = [k for k in found if k[1]]
+            kind, subject = (named or found)[0]
+            return kind, subject or "物料"
     t = norm_text(context)
-    if "平衡" not in t and "衡算" not in t:
-        return None
-    m = _ELEMENT.search(t)
-    if m:
-        return "element", m.group(1)
-    if re.search(r"水平衡|用水平衡|水量平衡|水衡算", t):
-        return "water", "水"
-    if re.search(r"能量平衡|能源平衡|热平衡|能平衡|热量平衡|电平衡|蒸汽平衡", t):
-        return "energy", "能量"
-    if re.search(r"物料平衡|物料衡算|物料输入输出|质量平衡|原料平衡|平衡表|平衡测试|平衡分析|平衡情况|输入输出", t):
+    if re.search(r"物料输入输出|输入输出平衡|投入产出", t):
         return "material", "物料"
     return None
 
@@ -187,11 +236,16 @@ def _stated_in_row(view: TableView, row: int, cols: list[int], canonical: str) -
         if key in seen:
             continue
         seen.add(key)
-        labels = " ".join(_text_cells(view, row, list(range(view.table.n_cols))))
-        if q.kind == "percent":
-            kind = "closure" if _RATE_CLOSURE.search(norm_text(labels)) else "rate"
-        elif q.canonical_unit == canonical or not q.canonical_unit:
-            kind = "diff"
+        labels = norm_text(" ".join(_text_cells(view, row, list(range(view.table.n_cols)))))
+        if q.kind == "percent" or re.search(r"[%％]|率", labels):
+            if q.kind != "percent":
+                # '相对误差（%）| … | 1.39': the label makes the number a percentage
+                half = 0.5 * 10.0 ** (-q.decimals)
+                q = q.model_copy(update={"kind": "percent", "unit": "%", "canonical_unit": "%",
+                                         "canonical_value": q.value, "low": q.value - half, "high": q.value + half})
+            kind = "closure" if _RATE_CLOSURE.search(labels) else "rate"
+        elif not canonical or q.canonical_unit == canonical or not q.canonical_unit:
+            kind = "diff"  # the unit is checked against the streams once they are known
         else:
             continue
         loc = view.locator(row, c)
@@ -341,9 +395,7 @@ def _prose_stated(doc: Document, bal: Balance) -> None:
         candidates.append(nb)
     canonical = {s.quantity.canonical_unit for s in [*bal.inputs, *bal.outputs]}
     for nb in candidates:
-        text = nb.text
-        for s0, s1 in sentences(text):
-            sent = text[s0:s1]
+        for _s0, _s1, sent, quote in block_sentences(doc, nb):
             if not _DEVIATION.search(sent):
                 continue
             for q in find_quantities(sent):
@@ -363,7 +415,7 @@ def _prose_stated(doc: Document, bal: Balance) -> None:
                     kind = "diff"
                 else:
                     continue
-                bal.stated.append(Stated(q, kind, nb.index, sent.strip(), page=nb.page))
+                bal.stated.append(Stated(q, kind, nb.index, quote, page=nb.page))
 
 
 def _caption_block(doc: Document, view: TableView) -> int | None:
@@ -384,7 +436,7 @@ def balances(doc: Document) -> list[Balance]:
         if view.table.n_rows < 3 or view.table.n_cols < 2:
             continue
         context = table_context(view, doc)
-        kind = balance_kind(context)
+        kind = balance_kind(context, caption_text(view, doc))
         if kind is None:
             continue
         bal = _side_by_side(view, *kind)
@@ -516,9 +568,7 @@ def water_statements(doc: Document, tables: list[WaterTable] | None = None) -> l
     for b in doc.blocks:
         if b.kind != "paragraph" or not _RATE_WORD.search(b.text):
             continue
-        text = b.text
-        for s0, s1 in sentences(text):
-            sent = text[s0:s1]
+        for s0, _s1, sent, quote in block_sentences(doc, b):
             m = _RATE_WORD.search(sent)
             if not m or _NOT_PLANT_RATE.search(sent[max(0, m.start() - 6):m.start()]) or _NOT_CURRENT.search(sent):
                 continue
@@ -541,7 +591,7 @@ def water_statements(doc: Document, tables: list[WaterTable] | None = None) -> l
                         break
             loc = b.locator(char_start=s0 + rate.span[0], char_end=s0 + rate.span[1])
             if "reuse" in found and ("total" in found or "fresh" in found):
-                out.append(WaterStatement(rate, found.get("total"), found.get("fresh"), found["reuse"], sent.strip(),
+                out.append(WaterStatement(rate, found.get("total"), found.get("fresh"), found["reuse"], quote,
                                           loc, {"total", "fresh", "reuse"} <= found.keys(), "prose"))
                 continue
             if found:
@@ -559,7 +609,7 @@ def water_statements(doc: Document, tables: list[WaterTable] | None = None) -> l
             ref_col = wt.cols.get("reuse")
             other = [{"quote": wt.view.table.cell(tot.row, ref_col) if ref_col is not None else "",
                       **loc_data_simple(wt.view.locator(tot.row, ref_col))}]
-            out.append(WaterStatement(rate, c.get("total"), c.get("fresh"), c["reuse"], sent.strip(), loc, False,
+            out.append(WaterStatement(rate, c.get("total"), c.get("fresh"), c["reuse"], quote, loc, False,
                                       "table", other))
     return out
 

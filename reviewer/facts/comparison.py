@@ -61,6 +61,7 @@ class ComparisonRow:
     reduction: Cellref | None = None
     percent: Cellref | None = None
     signed: bool = False  # the change column may carry a sign (变化量)
+    broken: bool = False  # a role cell holds digits that do not read as one number (garbled extraction)
 
     block_index: int | None = None
 
@@ -155,6 +156,7 @@ def _columns_shape(view: TableView, context: str) -> list[ComparisonRow]:
             for role, c in roles.items():
                 q = view.quantity(r, c)
                 if q is None:
+                    row.broken |= bool(re.search(r"\d", view.table.cell(r, c)))
                     continue
                 setattr(row, role, Cellref(q, r, c, cell_quote(view, r, c), view.locator(r, c)))
             if total_kind(view, r):
@@ -186,6 +188,7 @@ def _rows_shape(view: TableView, context: str) -> list[ComparisonRow]:
         for role, r in roles.items():
             q = view.quantity(r, c)
             if q is None:
+                row.broken |= bool(re.search(r"\d", view.table.cell(r, c)))
                 continue
             setattr(row, role, Cellref(q, r, c, cell_quote(view, r, c, from_col=label_col), view.locator(r, c)))
         out.append(row)

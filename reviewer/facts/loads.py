@@ -112,6 +112,8 @@ def _table_checks(doc: Document, view: TableView) -> list[LoadCheck]:
         nh = norm_text(h)
         info = parse_unit(view.col_unit(c) or "") if view.col_unit(c) else None
         canon = info.canonical if info else ""
+        if re.search(r"标准|限值|要求|允许|执行", nh):
+            continue  # the standard's limit, not the measured concentration
         if "浓度" in nh or canon.startswith("mg/"):
             conc_cols.append(c)
         elif canon.startswith("m³") or (not canon and _FLOW_WORDS.search(nh)):
@@ -165,6 +167,76 @@ def _table_checks(doc: Document, view: TableView) -> list[LoadCheck]:
     return out
 
 
+_YEAR = re.compile(r"((?:19|20)\d{2})")
+
+
+def _year_grouped_checks(doc: Document, view: TableView) -> list[LoadCheck]:
+    """'污染物 | 2023年浓度(mg/L) | 2024年浓度 | 2023年排放量(t) | 2024年排放量' with the wastewater
+    volume in its own row ('废水量（m³）') or its own columns per year."""
+    roles: dict[str, dict[str, int]] = {}
+    for c, h in enumerate(view.headers):
+        if c == view.label_col or c in view.seq_cols or c == view.unit_col:
+            continue
+        nh = norm_text(h)
+        m = _YEAR.search(nh)
+        if not m or re.search(r"标准|限值|要求|允许|执行", nh):
+            continue
+        info = parse_unit(view.col_unit(c) or "") if view.col_unit(c) else None
+        canon = info.canonical if info else ""
+        if "浓度" in nh or canon.startswith("mg/"):
+            role = "conc"
+        elif canon.startswith("m³") or _FLOW_WORDS.search(nh):
+            role = "flow"
+        elif _LOAD_WORDS.search(nh) or canon.startswith("t"):
+            role = "load"
+        else:
+            continue
+        roles.setdefault(m.group(1), {}).setdefault(role, c)
+    years = {y: r for y, r in roles.items() if "conc" in r and "load" in r}
+    if len(years) < 1:
+        return []
+    flow_rows = [r for r in view.table.body_rows()
+                 if _FLOW_WORDS.search(norm_text(" ".join(view.row_labels(r)))) and not subject_alias_pollutant(view, r)]
+    out = []
+    for r in view.table.body_rows():
+        if r in flow_rows or is_repeated_header(view, r) or total_kind(view, r):
+            continue
+        labels = view.row_labels(r)
+        subject = next((subject_alias(t) for t in labels if subject_alias(t)), None) or (labels[0] if labels else "")
+        for y, cols in years.items():
+            conc, load = view.quantity(r, cols["conc"]), view.quantity(r, cols["load"])
+            if conc is None or load is None or conc.kind != "number" or load.kind != "number":
+                continue
+            flow = view.quantity(r, cols["flow"]) if "flow" in cols else None
+            if flow is None:
+                for fr in flow_rows:
+                    for c in (cols.get("flow"), cols["conc"], cols["load"]):
+                        if c is None:
+                            continue
+                        q = view.quantity(fr, c)
+                        if q is not None and q.kind == "number" and q.canonical_unit.startswith("m³"):
+                            flow = q
+                            break
+                    if flow is not None:
+                        break
+            if flow is None or not flow.canonical_unit.startswith("m³"):
+                continue
+            res = expected_load(conc, flow, load, None)
+            if res is None:
+                continue
+            loc = view.locator(r, cols["load"])
+            out.append(LoadCheck(
+                f"{y}年{subject}", conc, flow, load, None, res[0], res[1], cell_quote(view, r, cols["load"]), loc,
+                data={"year": y, "concentration": loc_data(conc.locator, conc), "flow": loc_data(flow.locator, flow),
+                      "load": loc_data(loc, load)},
+            ))
+    return out
+
+
+def subject_alias_pollutant(view: TableView, row: int) -> bool:
+    return any(subject_alias(t) not in (None, "废水") for t in view.row_labels(row))
+
+
 def _prose_checks(doc: Document) -> list[LoadCheck]:
     out = []
     for b in doc.blocks:
@@ -211,6 +283,6 @@ def load_checks(doc: Document) -> list[LoadCheck]:
             continue
         if "平衡" in table_context(view, doc):
             continue
-        out.extend(_table_checks(doc, view))
+        out.extend(_table_checks(doc, view) or _year_grouped_checks(doc, view))
     out.extend(_prose_checks(doc))
     return out

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from reviewer.document import Document
+from reviewer.document import Block, Document
 from reviewer.facts import (
     _ALIAS_INDEX,
     ASPECT_WORDS,
@@ -52,6 +52,36 @@ def sentences(text: str) -> Iterator[tuple[int, int]]:
         start = m.end()
     if start < len(text):
         yield start, len(text)
+
+
+_TERMINAL = re.compile(r"[。！？!?；;：:]\s*$")
+_LIST_START = re.compile(r"^\s*([（(]?\d{1,2}[)）、.．]|[（(][一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+、|[表图注附]|[•●◆■□-])")
+
+
+def continued_text(doc: Document, b: Block) -> str:
+    """The block's text plus the end of its last sentence when a PDF line or page break split the
+    sentence into the next paragraph ('…重复利用率' + '63.87%。')."""
+    text = b.text
+    if _TERMINAL.search(text) or len(text) < 12:
+        return text
+    j = b.index + 1
+    if j < len(doc.blocks) and doc.blocks[j].kind == "paragraph":
+        nxt = doc.blocks[j].text
+        if nxt and not _LIST_START.match(nxt):
+            m = re.search(r"[。！？!?；;]", nxt)
+            text += nxt[: m.end()] if m else nxt
+    return text
+
+
+def block_sentences(doc: Document, b: Block) -> Iterator[tuple[int, int, str, str]]:
+    """(start, end, sentence, quote) for the sentences that start in block ``b``; a sentence may run
+    on into the next block, the quote is its part inside ``b`` (what a finding can cite)."""
+    text = continued_text(doc, b)
+    own = len(b.text)
+    for s0, s1 in sentences(text):
+        if s0 >= own:
+            break
+        yield s0, s1, text[s0:s1], text[s0:min(s1, own)].strip()
 
 
 def _subject_hits(text: str, extra: Iterable[str]) -> list[SubjectHit]:
@@ -165,12 +195,10 @@ def facts(doc: Document, extra_subjects: Iterable[str] = (), single_product: str
     for b in doc.blocks:
         if b.kind != "paragraph" or not b.text or not re.search(r"\d", b.text):
             continue
-        text = b.text
-        for s0, s1 in sentences(text):
-            sent = text[s0:s1]
+        for s0, _s1, sent, quote in block_sentences(doc, b):
             if not re.search(r"\d", sent):
                 continue
-            qs = [q for q in find_quantities(sent) if _usable(q, sent)]
+            qs = [q for q in find_quantities(sent) if _usable(q, sent) and s0 + q.span[1] <= len(b.text)]
             if not qs:
                 continue
             hits = _subject_hits(sent, extra)
@@ -182,7 +210,7 @@ def facts(doc: Document, extra_subjects: Iterable[str] = (), single_product: str
                 hits.sort(key=lambda h: h.start)
             if not hits:
                 continue
-            out.extend(_sentence_facts(doc, b.index, sent, s0, qs, hits))
+            out.extend(_sentence_facts(doc, b.index, sent, s0, qs, hits, quote))
     return out
 
 
@@ -193,8 +221,9 @@ def _shift(q: Quantity, offset: int) -> Quantity:
 
 
 def _sentence_facts(doc: Document, block_index: int, sent: str, offset: int, qs: list[Quantity],
-                    hits: list[SubjectHit]) -> list[Fact]:
+                    hits: list[SubjectHit], quote: str = "") -> list[Fact]:
     out: list[Fact] = []
+    cite = quote or sent  # the part of the sentence inside the block
     # '…分别为 a、b、c': one year per number, in order
     m = re.search(r"分别(为|是|达|达到)?", sent)
     if m:
@@ -211,7 +240,7 @@ def _sentence_facts(doc: Document, block_index: int, sent: str, offset: int, qs:
                 for y, q in zip(years, after):
                     asp = _aspect_for(h.subject, aspect, q, sent)
                     out.append(_fact(doc, block_index, _shift(q, offset), h.subject, asp, y, "plant",
-                                     sent, sent[h.start:h.end]))
+                                     cite, sent[h.start:h.end]))
         return out
     for q in qs:
         qs0 = q.span[0]
@@ -244,7 +273,7 @@ def _sentence_facts(doc: Document, block_index: int, sent: str, offset: int, qs:
             # '实施后COD排放量由2.28t/a降至1.95t/a': before/after values of an option or the audit
             if re.search(r"实施|改造|审核|治理|整改|方案", sent[:qs0]):
                 asp = "" if aspect == "reduction" else aspect
-                out.append(_fact(doc, block_index, _shift(q, offset), h.subject, asp, change, scope, sent,
+                out.append(_fact(doc, block_index, _shift(q, offset), h.subject, asp, change, scope, cite,
                                  sent[h.start:h.end]))
             continue
         years = _years_before(sent, 0, qs0)
@@ -261,7 +290,7 @@ def _sentence_facts(doc: Document, block_index: int, sent: str, offset: int, qs:
             period = distinct.pop()
         else:
             period = ""
-        out.append(_fact(doc, block_index, _shift(q, offset), h.subject, aspect, period, scope, sent,
+        out.append(_fact(doc, block_index, _shift(q, offset), h.subject, aspect, period, scope, cite,
                          sent[h.start:h.end]))
     return out
 
@@ -296,13 +325,11 @@ def saving_facts(doc: Document) -> list[Fact]:
             continue
         if _NOT_PLANT_SAVING.search(" ".join(b.section_path)):
             continue  # a section about one option
-        text = b.text
-        for s0, s1 in sentences(text):
-            sent = text[s0:s1]
+        for s0, _s1, sent, _quote in block_sentences(doc, b):
             if _NOT_PLANT_SAVING.search(sent):
                 continue
             for q in find_quantities(sent):
-                if not _usable(q, sent):
+                if not _usable(q, sent) or s0 + q.span[1] > len(b.text):
                     continue
                 pre = sent[max(0, q.span[0] - 16):q.span[0]]
                 pre = re.split(r"[，,、；;。]", pre)[-1]
@@ -319,7 +346,7 @@ def saving_facts(doc: Document) -> list[Fact]:
                         subject = subject_alias(m.group(3))
                 if not subject:
                     continue
-                fact = _fact(doc, b.index, _shift(q, s0), subject, "reduction", "", "plant", sent, pre)
+                fact = _fact(doc, b.index, _shift(q, s0), subject, "reduction", "", "plant", _quote, pre)
                 fact.origin = "saving"
                 if subject == "综合能耗" and q.canonical_unit in ("t", "t/a"):
                     # '节约标准煤288.49t': tonnes of standard coal are tce

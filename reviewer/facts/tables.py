@@ -157,7 +157,15 @@ class TableView:
         hu = unit_from_header(self.headers[col]) if col < len(self.headers) else None
         if hu and hu.strip() in ("%", "％", "‰"):
             return hu
-        return self.row_unit(row) or self.col_unit(col)
+        ru = self.row_unit(row)
+        if hu and ru and self.unit_col is not None and self.table.cell(row, self.unit_col).strip():
+            # '2023年折标煤（tce）' in a table whose 单位 column says 万kWh: the header names a
+            # different quantity (a conversion), so its own unit holds for the column. A unit in the
+            # row label itself ('废水量（m³）') still holds for its row.
+            a, b = parse_unit(hu), parse_unit(ru)
+            if a is not None and b is not None and a.dimension and b.dimension and a.dimension != b.dimension:
+                return hu
+        return ru or self.col_unit(col)
 
     # ---- cells -----------------------------------------------------------------------------
     def label(self, row: int) -> str:

@@ -9,10 +9,17 @@ from collections.abc import Iterator
 
 from pydantic import BaseModel, Field
 
-from reviewer.document import Document, normalize_for_match
-from reviewer.facts.balance import Balance, Stated, WaterTable, balances, water_statements, water_tables
-from reviewer.facts.shapes import loc_data, other_place, pct_text, qtext, table_context
-from reviewer.facts.tables import table_views
+from reviewer.document import Document
+from reviewer.facts.balance import (
+    Balance,
+    Stated,
+    WaterTable,
+    balance_mentions,
+    balances,
+    water_statements,
+    water_tables,
+)
+from reviewer.facts.shapes import loc_data, other_place, pct_text, qtext
 from reviewer.findings import Basis, Finding
 from reviewer.quantities import fmt_number, iv, iv_div, iv_overlap, iv_sub
 from reviewer.rules.base import RuleRun, rule
@@ -145,8 +152,8 @@ def check_closure(run: RuleRun) -> Iterator[Finding]:
             continue
         for row in wt.rows:
             c = row.cells
-            if not {"fresh", "consumed", "discharged"} <= c.keys():
-                continue
+            if row.is_total or not {"fresh", "consumed", "discharged"} <= c.keys():
+                continue  # a total row closes when its items do; a wrong total is RED003's finding
             parts = [c["consumed"], c["discharged"]] + ([c["leak"]] if "leak" in c else [])
             if len({q.canonical_unit for q in [c["fresh"], *parts]}) != 1:
                 continue
@@ -316,35 +323,32 @@ def check_stated_deviation(run: RuleRun) -> Iterator[Finding]:
 # BAL003 required balance missing
 # ---------------------------------------------------------------------------------------------
 class MissingParams(BaseModel):
-    require_element_for: list[str] = Field(
-        default_factory=lambda: ["电镀", "制革", "铅蓄电池", "蓄电池", "线路板", "印制电路板", "有色金属"],
-        description="须做特征元素（重金属等）平衡的行业关键词；报告正文中出现次数达到 min_industry_mentions 即视为该行业",
+    require_characteristic: bool = Field(
+        True,
+        description="是否要求特征元素/特征污染物平衡（重金属、硫、COD、VOCs、纤维、碱等，domain.md §2.3：审核重点应有"
+        "物料平衡、水平衡及特征污染物平衡）；缺少时报警告",
     )
-    min_industry_mentions: int = Field(3, description="行业关键词至少出现几次才认定行业")
 
 
-_BAL_PATTERNS = {
-    "material": re.compile(r"物料平衡|物料衡算|物料输入输出|物料输入、输出|物料投入产出|物料进出|质量平衡"),
-    "water": re.compile(r"水平衡|用水平衡|水量平衡|水衡算"),
-    "element": re.compile(r"(铬|镍|铜|锌|铅|镉|汞|砷|锡|Cr|Ni|Cu|Zn|Pb|Cd|Hg|重金属|元素|特征污染物|特征因子|污染因子)"
-                          r"(元素)?(的)?(平衡|衡算)"),
-}
+_CAPTION_LINE = re.compile(r"^\s*(附)?[表图]\s*[\dA-Za-z一二三四五六七八九十]")
 
 
-def _balance_mentions(doc: Document) -> dict[str, bool]:
-    """Which balances the report shows: in a heading, a table/figure caption or a table's context."""
-    texts = []
+def _balance_mentions(doc: Document) -> dict[str, list[int]]:
+    """Which balances the report shows, by kind → blocks: a heading, a table/figure caption, or a
+    table recognised as that balance. Sentences that merely mention a balance do not count."""
+    found: dict[str, list[int]] = {"material": [], "water": [], "energy": [], "element": []}
     for b in doc.blocks:
+        texts = []
         if b.kind == "heading":
             texts.append(b.text)
-        elif b.kind == "paragraph" and re.match(r"^\s*(附)?[表图]\s*[\dA-Za-z一二三四五六七八九十]", b.text):
+        elif b.kind == "paragraph" and _CAPTION_LINE.match(b.text):
             texts.append(b.text[:60])
-        elif b.kind == "paragraph" and len(b.text) <= 40:
-            texts.append(b.text)
-    for v in table_views(doc):
-        texts.append(table_context(v, doc))
-    blob = normalize_for_match(" ".join(texts))
-    return {k: bool(p.search(blob)) for k, p in _BAL_PATTERNS.items()}
+        elif b.kind == "table" and b.table is not None and b.table.caption:
+            texts.append(b.table.caption)
+        for t in texts:
+            for kind, _subject in balance_mentions(t):
+                found[kind].append(b.index)
+    return found
 
 
 @rule(
@@ -353,15 +357,15 @@ def _balance_mentions(doc: Document) -> dict[str, bool]:
     severity="error",
     params=MissingParams,
     basis=Basis(item_id="checklist-audit-phases", clause="阶段3 审核：实测输入输出物流；建立物料平衡"),
-    sentence="审核（评估）阶段须有审核重点的物料平衡和水平衡；涉重金属等行业（{require_element_for}）还须有特征元素平衡",
+    sentence="审核（评估）阶段须有审核重点的物料平衡和水平衡，并应有特征元素或特征污染物平衡",
     defects=("BAL_MISSING",),
 )
 def check_missing(run: RuleRun) -> Iterator[Finding]:
     """## 检查内容
-    报告有“审核（评估）”阶段章节时，检查全文的标题、表题、图题和表格内容中是否出现物料平衡（物料衡算）
-    和水平衡；电镀、制革、铅蓄电池、线路板等涉重金属行业还检查是否有铬、镍、铜、铅等特征元素（或
-    特征污染物）平衡。缺少的平衡逐项报告，定位到审核阶段的章标题。没有审核阶段章节时由结构规则
-    （STR）报告，本规则不重复报告。
+    报告有“审核（评估）”阶段章节时，检查全文的标题、表题和图题中是否有物料平衡（物料衡算）、水平衡，以及
+    特征元素或特征污染物平衡（铬、镍、铜、铁、硫、COD、VOCs、纤维、碱等“X平衡”）。只在正文句子里提到
+    “物料平衡”而没有相应的表、图或小节不算。缺少的平衡逐项报告（物料平衡、水平衡为错误，特征平衡为
+    警告），定位到审核阶段的章标题。没有审核阶段章节时由结构规则（STR）报告，本规则不重复报告。
 
     ## 为什么重要
     《清洁生产审核办法》要求审核机构具备物料平衡、能量和水平衡测试能力；审核阶段的核心步骤就是
@@ -379,6 +383,8 @@ def check_missing(run: RuleRun) -> Iterator[Finding]:
     表3-1 镀锌线物料平衡表 …
     ## 3.3 水平衡
     表3-2 全厂水平衡测试结果 …
+    ## 3.4 铬元素平衡
+    表3-3 钝化工序铬平衡 …
     """
     structure = run.ctx.cached("structure", lambda: analyse_structure(run.doc))
     match = structure.phases.get(3)
@@ -386,23 +392,19 @@ def check_missing(run: RuleRun) -> Iterator[Finding]:
         return
     heading = match.heading
     present = run.ctx.cached("balance_mentions", lambda: _balance_mentions(run.doc))
-    required = ["material", "water"]
-    text = run.doc.text
-    industry = next((k for k in run.params.require_element_for if text.count(k) >= run.params.min_industry_mentions), None)
-    if industry:
-        required.append("element")
-    names = {"material": "物料平衡", "water": "水平衡", "element": "特征元素（重金属）平衡"}
+    required = ["material", "water"] + (["element"] if run.params.require_characteristic else [])
+    names = {"material": "物料平衡", "water": "水平衡", "element": "特征元素或特征污染物平衡"}
     for kind in required:
         if present[kind]:
             continue
-        why = f"（{industry}行业涉及重金属等特征污染物）" if kind == "element" else ""
         yield run.finding(
-            f"审核阶段缺少{names[kind]}{why}：全文标题、表题和表格中均未见{names[kind]}",
+            f"审核阶段缺少{names[kind]}：全文标题、表题和图题中均未见{names[kind]}",
             heading.text,
             heading.locator(),
             expected=names[kind],
             found="未见",
-            data={"kind": kind, "audit_chapter": heading.text, "industry": industry},
+            data={"kind": kind, "audit_chapter": heading.text,
+                  "present": {k: bool(v) for k, v in present.items()}},
             severity="warning" if kind == "element" else None,
         )
 

@@ -4,6 +4,7 @@ concentration × flow × time."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from pydantic import BaseModel, Field
@@ -95,7 +96,7 @@ def check_reduction(run: RuleRun) -> Iterator[Finding]:
         rows.extend(prose_changes(run.doc))
     for row in rows:
         b, a, r = row.before, row.after, row.reduction
-        if b is None or a is None or r is None:
+        if b is None or a is None or r is None or row.broken:
             continue
         qb, qa, qr = b.quantity, a.quantity, r.quantity
         if not all(x.kind == "number" and not x.comparator for x in (qb, qa, qr)):
@@ -166,7 +167,7 @@ def check_percent(run: RuleRun) -> Iterator[Finding]:
     tol = run.params.abs_tol_points
     for row in rows:
         b, p = row.before, row.percent
-        if b is None or p is None:
+        if b is None or p is None or row.broken:
             continue
         pv = _pct_value(p.quantity)
         if pv is None or b.quantity.kind != "number" or b.quantity.canonical_value == 0:
@@ -236,6 +237,20 @@ def _sum_candidates(blocks: list[list[Quantity]], all_items: list[Quantity], sub
     return out
 
 
+_ENERGY_TOTAL = re.compile(r"^(综合能源消费量|综合能耗|能源消费总量|综合能耗合计|能耗总量|总能耗)([（(].*[)）])?$")
+
+
+def _row_kind(view: TableView, row: int) -> str | None:
+    """total_kind, plus the 综合能耗 row of an energy table: it is the sum of the carriers' standard coal."""
+    kind = total_kind(view, row)
+    if kind:
+        return kind
+    labels = [norm(t) for t in view.row_labels(row)[:2]]
+    if any(_ENERGY_TOTAL.match(t) for t in labels):
+        return "total"
+    return None
+
+
 def _check_column(run: RuleRun, view: TableView, col: int) -> Iterator[Finding]:
     min_items = run.params.min_items
     block: list[Quantity] = []          # items since the last total row
@@ -248,7 +263,7 @@ def _check_column(run: RuleRun, view: TableView, col: int) -> Iterator[Finding]:
     for r in view.table.body_rows():
         if is_repeated_header(view, r) or is_of_which(view, r):
             continue
-        kind = total_kind(view, r)
+        kind = _row_kind(view, r)
         q = view.quantity(r, col)
         text = norm(view.table.cell(r, col))
         if kind is None:
@@ -387,7 +402,7 @@ def check_sums(run: RuleRun) -> Iterator[Finding]:
     for view in _views(run):
         if view.table.n_rows < 3:
             continue
-        if any(total_kind(view, r) for r in view.table.body_rows()):
+        if any(_row_kind(view, r) for r in view.table.body_rows()):
             for c in range(view.table.n_cols):
                 if c == view.label_col or not additive_column(view, c):
                     continue
