@@ -137,9 +137,11 @@ def _query_docs(corpus: Path | None, n_new: int):
         whole = SynthReport(rep.enterprise, rep.short, rep.agency, rep.place, text)
         copy = make_copy(whole, 60_000 + i, change_numbers=0.2, place=PLACES[(i + 5) % len(PLACES)])
         out.append((f"copy_of_store_{i:05d}", "copy", copy.text, f"store_{i:05d}.md"))
-    target = make_report(70_001, PLACES[1])
-    _, src = store_report_text(50)
-    spliced = splice_chapter(target, src, "第三章")
+    t_text, t_rep = store_report_text(70_001)
+    s_text, s_rep = store_report_text(50)
+    target = SynthReport(t_rep.enterprise, t_rep.short, t_rep.agency, t_rep.place, t_text)
+    source = SynthReport(s_rep.enterprise, s_rep.short, s_rep.agency, s_rep.place, s_text)
+    spliced = splice_chapter(target, source, "第三章")
     out.append(("spliced_chapter_of_store_00050", "chapter", spliced.text, "store_00050.md"))
     return out
 

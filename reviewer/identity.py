@@ -28,7 +28,7 @@ from reviewer.document import Block, Document
 # ---- industries -----------------------------------------------------------------------------
 # key -> (Chinese label, keywords). Order matters: the first, more specific keys win ties.
 INDUSTRIES: dict[str, tuple[str, tuple[str, ...]]] = {
-    "electroplating": ("电镀", ("电镀", "表面处理", "镀锌", "镀铬", "镀镍", "阳极氧化", "镀层")),
+    "electroplating": ("电镀", ("电镀", "表面处理", "镀锌", "镀铬", "镀镍", "阳极氧化", "镀层", "热处理加工")),
     "dyeing": ("印染", ("印染", "染整", "漂染", "印花", "染色")),
     "pharma": ("制药", ("制药", "原料药", "医药", "药业", "生物制品")),
     "chemical": ("化工", ("化工", "化学原料", "化学品", "涂料", "农药", "染料", "树脂", "化肥", "氯碱", "石化")),
@@ -288,7 +288,7 @@ _STOP_TOKENS = set(
 # Descriptors stripped from both ends of a name to get its proper core ('江苏华鑫电镀有限公司' → '华鑫').
 _DESCRIPTORS = sorted(
     set(
-        ["科技", "技术", "环保", "环境", "化工", "化学", "电镀", "表面处理", "实业", "新材料", "材料", "机械", "制造", "电子", "纺织", "印染", "染整", "有限", "发展", "工程", "贸易", "商贸", "能源", "新能源", "股份", "控股", "投资", "建设", "设备", "金属", "金属制品", "制品", "工业", "产业", "精密", "国际", "中外合资", "合资", "集团", "总", "分", "制药", "药业", "医药", "生物", "食品", "饮料", "酒业", "啤酒", "酿造", "造纸", "纸业", "钢铁", "特钢", "钢", "铸造", "铸业", "水泥", "建材", "化纤", "服装", "服饰", "塑料", "塑胶", "橡胶", "包装", "印刷", "玻璃", "陶瓷", "皮革", "制革", "铜业", "铝业", "冶金", "冶炼", "热电", "电力", "电气", "电器", "电机", "五金", "汽车", "零部件", "配件", "仪器", "仪表", "检测", "监测", "咨询", "服务", "管理", "信息", "智能", "智造", "光电", "光伏", "半导体", "线路板", "电路", "涂装", "涂料", "农药", "肥业", "化肥", "饲料", "粮油", "乳业", "肉类", "家具", "木业", "石化", "石油", "天然气", "燃气", "水务", "污水处理", "自来水", "供水", "热力", "环境工程", "再生资源", "资源", "回收", "物流", "运输", "纸品", "有色", "稀土", "锂电", "电池", "蓄电池", "铸件", "锻造", "模具", "轴承", "阀门", "泵业", "钢构", "钢结构", "焦化", "煤业", "煤化工", "矿业", "中国", "中华", "中华人民共和国", "国家", "省", "市", "县", "区", "镇", "乡", "村", "城区", "郊区", "新区", "开发区", "工业园", "园区", "第一", "第二", "第三"]
+        ["科技", "技术", "环保", "环境", "化工", "化学", "电镀", "表面处理", "实业", "新材料", "材料", "机械", "制造", "电子", "纺织", "印染", "染整", "有限", "发展", "工程", "贸易", "商贸", "能源", "新能源", "股份", "控股", "投资", "建设", "设备", "金属", "金属制品", "制品", "工业", "产业", "精密", "国际", "中外合资", "合资", "集团", "总", "分", "制药", "药业", "医药", "生物", "食品", "饮料", "酒业", "啤酒", "酿造", "造纸", "纸业", "钢铁", "特钢", "钢", "铸造", "铸业", "水泥", "建材", "化纤", "服装", "服饰", "塑料", "塑胶", "橡胶", "包装", "印刷", "玻璃", "陶瓷", "皮革", "制革", "铜业", "铝业", "冶金", "冶炼", "热电", "电力", "电气", "电器", "电机", "五金", "汽车", "零部件", "配件", "仪器", "仪表", "检测", "监测", "咨询", "服务", "管理", "信息", "智能", "智造", "光电", "光伏", "半导体", "线路板", "电路", "涂装", "涂料", "农药", "肥业", "化肥", "饲料", "粮油", "乳业", "肉类", "家具", "木业", "石化", "石油", "天然气", "燃气", "水务", "污水处理", "自来水", "供水", "热力", "环境工程", "再生资源", "资源", "回收", "物流", "运输", "纸品", "有色", "稀土", "锂电", "电池", "蓄电池", "铸件", "锻造", "模具", "轴承", "阀门", "泵业", "钢构", "钢结构", "焦化", "煤业", "煤化工", "矿业", "中国", "中华", "中华人民共和国", "国家", "省", "市", "县", "区", "镇", "乡", "村", "城区", "郊区", "新区", "开发区", "工业园", "园区", "第一", "第二", "第三", "中心", "研究院", "研究所", "事务所", "设计院", "清洁生产", "技术服务"]
     ),
     key=len,
     reverse=True,
@@ -747,10 +747,11 @@ def extract_identity(doc: Document) -> Identity:
         if _OWN_KEYS.match(key):
             vote(val, 6, f"表{b.table.index + 1}" if b.table else "封面/正文键值")
         elif _AGENCY_KEYS.match(key):
-            for m in find_org_mentions(val):
-                if m.proper:
-                    agency_names[m.name] += 3
+            for name in agency_mentions(val):
+                agency_names[name] += 3
     for b in cover:
+        if b.table is not None:
+            continue  # a staff table lists the enterprise and the agency side by side
         t = b.text.strip()
         if _AGENCY_KEYS.match(_clean_key(t.split("：")[0].split(":")[0])):
             continue
@@ -759,10 +760,9 @@ def extract_identity(doc: Document) -> Identity:
             vote(title.group(1), 6, "封面标题")
         elif len(t) <= 40 and ORG_SUFFIX_RE.search(t) and not re.search(r"(编制|咨询|技术支持|技术服务|协作)", t):
             vote(t, 4, "封面")
-        elif re.search(r"(编制|咨询|技术支持|技术服务)(单位|机构)?", t):
-            for m in find_org_mentions(t):
-                if m.proper:
-                    agency_names[m.name] += 2
+        elif len(t) <= 60 and re.search(r"(编制|咨询|技术支持|技术服务)(单位|机构)", t):
+            for name in agency_mentions(t):
+                agency_names[name] += 2
     for b in doc.blocks[:400]:
         if b.kind != "paragraph":
             continue
@@ -771,10 +771,10 @@ def extract_identity(doc: Document) -> Identity:
             ms = [m for m in find_org_mentions(before) if m.proper]
             if ms:
                 vote(ms[-1].name, 5, "简称说明")
-        for am in re.finditer(r"(?:委托|聘请|邀请)([^，。；]{4,40}?(?:有限公司|有限责任公司|研究院|中心|事务所))", b.text):
-            ms = [m for m in find_org_mentions(am.group(1)) if m.proper]
-            if ms and re.search(r"(清洁生产|审核|咨询|技术)", b.text[am.end() : am.end() + 30]):
-                agency_names[ms[-1].name] += 2
+        for am in re.finditer(r"(?:委托|聘请|邀请)([^，。；：:]{4,40}?" + _AGENCY_SUFFIX + ")", b.text):
+            names = agency_mentions(am.group(1))
+            if names and re.search(r"(清洁生产|审核|咨询|技术)", b.text[am.end() : am.end() + 30]):
+                agency_names[names[-1]] += 2
     if agency_names:
         ident.agency = agency_names.most_common(1)[0][0]
         ident.agency_core = org_core(ident.agency)
@@ -852,6 +852,9 @@ def extract_identity(doc: Document) -> Identity:
     for b in doc.blocks[:300]:
         if b.kind == "paragraph" and re.search(r"(行业|主要从事|主营|主要产品)", b.text):
             _vote_industry(b.text, ind_votes, 1)
+            # '所属行业为金属表面处理及热处理加工（C3360）': the declared trade outweighs the name's words
+            for m in re.finditer(r"(?:所属行业|行业类别|行业分类|国民经济行业)[为是：:]?\s*([^，。；]{2,30})", b.text):
+                _vote_industry(m.group(1), ind_votes, 6)
     if ind_votes:
         key = max(INDUSTRIES, key=lambda k: (ind_votes.get(k, 0), -list(INDUSTRIES).index(k)))
         if ind_votes.get(key):
@@ -878,6 +881,23 @@ def extract_identity(doc: Document) -> Identity:
     return ident
 
 
+_AGENCY_SUFFIX = r"(?:股份有限公司|有限责任公司|有限公司|技术服务中心|中心|研究院|研究所|事务所|设计院|协会)"
+_AGENCY_NAME = re.compile(r"([\u4e00-\u9fa5（）()A-Za-z]{2,30}?" + _AGENCY_SUFFIX + ")")
+
+
+def agency_mentions(text: str) -> list[str]:
+    """Consulting agencies: companies, and also centres, institutes and firms (…技术服务中心, …研究院)."""
+    out = [m.name for m in find_org_mentions(text) if m.proper]
+    for m in _AGENCY_NAME.finditer(text):
+        name = m.group(1)
+        if not ORG_SUFFIX_RE.search(name[-4:]):
+            head = _trim_head(name[: -len(re.search(_AGENCY_SUFFIX + "$", name).group(0))])
+            suffix = name[len(name) - len(re.search(_AGENCY_SUFFIX + "$", name).group(0)) :]
+            if len(head) >= 2:
+                out.append(head + suffix)
+    return out
+
+
 def _short_names(doc: Document, ident: Identity) -> list[str]:
     out: list[str] = []
     if not ident.enterprise:
@@ -894,10 +914,12 @@ def _short_names(doc: Document, ident: Identity) -> list[str]:
     chain = divisions().find(base, address=True)
     stripped = base
     if chain and chain[0].start == 0:
-        # strip every leading place: '江苏省常州市华鑫电镀' → '华鑫电镀'
+        # strip every leading place: '江苏省常州市华鑫电镀' → '华鑫电镀', but keep a place that is the
+        # brand ('故城永泰精密铸造' → '永泰精密铸造', not '精密铸造')
         pos = 0
         for pm in chain:
-            if pm.start == pos:
+            rest = _strip_descriptors(base[pm.end :])
+            if pm.start == pos and len(rest) >= 2 and rest not in _DESCRIPTOR_SET:
                 pos = pm.end
         stripped = base[pos:]
     for cand in (base, stripped):

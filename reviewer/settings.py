@@ -146,15 +146,15 @@ class CopySettings(BaseModel):
     report_similarity: float = Field(0.5, description="Whole-report Jaccard above which reports are near-duplicates.")
     chapter_containment: float = Field(0.7, description="Chapter containment above which a chapter counts as copied.")
     data_similarity: float = Field(
-        0.4,
-        description="Jaccard/containment over shingles with digits that a match must also reach (template prose"
-        " is shared by independent reports, their figures are not).",
+        0.3,
+        description="Jaccard/containment over shingles that carry figures (numbers with 3+ significant digits, not"
+        " years) that a match must also reach: template prose is shared by independent reports, their figures are not.",
     )
     near_verbatim: float = Field(
         0.9, description="Prose Jaccard/containment at which a match counts even without shared figures."
     )
     min_chapter_data: int = Field(
-        20, description="Shingles with digits a chapter needs before its figures can confirm a chapter copy."
+        20, description="Figure shingles a chapter needs before its figures can confirm a chapter copy."
     )
     enabled: bool = Field(True, description="Compare reviewed reports with the fingerprint store (rule BPL004).")
     store_path: str = Field("", description="Fingerprint database file; empty = data_dir/fingerprints.sqlite.")

@@ -29,7 +29,8 @@ from reviewer.identity import Identity, extract_identity
 ENTERPRISE_MARK = "\ue000"
 AGENCY_MARK = "\ue001"
 PLACE_MARK = "\ue002"
-_KEEP = re.compile(r"[^\u4e00-\u9fff\ue000-\ue0ffA-Za-z0-9.%]+")
+_KEEP = re.compile(r"[^\u4e00-\u9fff\ue000-\ue0ffA-Za-z0-9.%_]+")
+_BETWEEN_DIGITS = re.compile(r"(?<=\d)[^\u4e00-\u9fff\ue000-\ue0ffA-Za-z0-9.%]+(?=\d)")
 _BOOK_TITLE = re.compile(r"《[^》]{1,80}》")
 # Sentences every report carries in the same words (mandated or handbook phrasing). Removing
 # them keeps independent reports of one template apart; the list is deliberately short, the
@@ -56,7 +57,7 @@ class ChapterPrint:
     title: str
     n_shingles: int
     signature: np.ndarray  # uint32 hash values, num_perm long
-    n_data: int = 0  # shingles that carry a digit
+    n_data: int = 0  # shingles that overlap a figure (decimal or 3+ digit number, not a year)
     data_signature: np.ndarray | None = None  # MinHash of those: what a copy keeps, a template does not
 
 
@@ -171,7 +172,44 @@ class Normalizer:
             t = pat.sub("", t)
         if self._re is not None:
             t = self._re.sub(lambda m: self._map[m.group(0)], t)
+        # dropped punctuation between two digits becomes one separator, so '2023—2025' or two table
+        # cells '0.25 | 0.35' do not fuse into a single long number
+        t = _BETWEEN_DIGITS.sub("_", t)
         return _KEEP.sub("", t)
+
+
+# Figures that identify a report: numbers with three or more significant digits. Years, dates,
+# list numbers and codes glued to letters (certificate, permit numbers of the same agency) are
+# shared by independent reports and do not count.
+_FIGURE = re.compile(r"(?<![A-Za-z\d.])(?:\d+\.\d+|\d{3,10})(?![A-Za-z\d.])")
+_YEAR = re.compile(r"^(19[5-9]\d|20\d\d)(\.(0?[1-9]|1[0-2])(\.\d{1,2})?)?$")  # 2024, 2024.03, 2024.3.15
+
+
+def figure_mask(text: str) -> list[bool]:
+    mask = [False] * len(text)
+    for m in _FIGURE.finditer(text):
+        if _YEAR.match(m.group(0)) or len(m.group(0).replace(".", "").lstrip("0")) < 3:
+            continue  # years, and short values such as weights 0.25 that indicator systems fix
+        for i in range(m.start(), m.end()):
+            mask[i] = True
+    return mask
+
+
+def shingles_with_figures(text: str, k: int) -> tuple[set[str], set[str]]:
+    """(all shingles, shingles that overlap a figure)."""
+    all_sh = shingles(text, k)
+    if not all_sh:
+        return all_sh, set()
+    mask = figure_mask(text)
+    if not any(mask):
+        return all_sh, set()
+    if len(text) < k:
+        return all_sh, set(all_sh)
+    prefix = [0]
+    for v in mask:
+        prefix.append(prefix[-1] + v)
+    data = {text[i : i + k] for i in range(len(text) - k + 1) if prefix[i + k] - prefix[i]}
+    return all_sh, data
 
 
 def shingles(text: str, k: int) -> set[str]:
@@ -230,7 +268,6 @@ _NUM = re.compile(r"^[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?%?$|^[-+]?\d+(?:\.\d+)?%?$
 _LONG_NUM = re.compile(r"(?<![\dA-Za-z.])(\d+\.\d{2,}|\d{5,}(?:\.\d+)?)(?![\dA-Za-z.])")
 _STANDARD_TABLE = re.compile(r"(标准|限值|基准|指标体系|等级|[ⅠⅡⅢ一二三]级|系数|参考值|规定值|折标|排放因子)")
 _YEARLIKE = re.compile(r"^(19|20)\d{2}$")
-_DIGIT = re.compile(r"\d")
 
 
 def _numeric_cell(s: str) -> str | None:
@@ -243,6 +280,21 @@ def _numeric_cell(s: str) -> str | None:
 def _significant(num: str) -> int:
     digits = re.sub(r"[^\d]", "", num).lstrip("0")
     return len(digits)
+
+
+_STANDARD_PREFIX = re.compile(r"(GB|HJ|DB|JB|HG|QB|SH|ISO|IEC|T|/)\s*[/T]?\s*$", re.I)
+
+
+def _distinctive_number(n: str, before: str) -> bool:
+    """A measured or computed value unlikely to recur by chance: ≥ 5 significant digits with a
+    non-zero fraction, or an integer of ≥ 6 digits; not a standard number (GB/T 12452), not a
+    list number glued to a year ('1 2021' → 12021)."""
+    if _STANDARD_PREFIX.search(before):
+        return False
+    if "." in n:
+        frac = n.split(".", 1)[1]
+        return _significant(n) >= 5 and frac.strip("0") != ""
+    return len(n) >= 6 and not re.fullmatch(r"\d{1,2}(19|20)\d{2}", n)
 
 
 def anomalies_of(doc: Document) -> list[Anomaly]:
@@ -272,9 +324,10 @@ def anomalies_of(doc: Document) -> list[Anomaly]:
     for b in doc.blocks:
         if b.kind != "paragraph":
             continue
-        for m in _LONG_NUM.finditer(unicodedata.normalize("NFKC", b.text)):
+        text = unicodedata.normalize("NFKC", b.text)
+        for m in _LONG_NUM.finditer(text):
             n = m.group(1)
-            if _significant(n) >= 5:
+            if _distinctive_number(n, text[max(0, m.start() - 6) : m.start()]):
                 add("number", n, n)
     md = doc.metadata
     for kind, val in (("meta_author", md.author), ("meta_last_modified_by", md.last_modified_by),
@@ -295,6 +348,7 @@ def fingerprint(doc: Document, settings=None, identity: Identity | None = None) 
     chap_of, titles = chapter_of_blocks(doc)
     k = cs.shingle_chars
     per_chapter: dict[int, set[str]] = {}
+    per_chapter_data: dict[int, set[str]] = {}
     passages: list[Passage] = []
     for b in doc.blocks:
         raw = _block_text_for_copy(b)
@@ -303,7 +357,9 @@ def fingerprint(doc: Document, settings=None, identity: Identity | None = None) 
         n = norm(raw)
         if len(n) < 4:
             continue
-        per_chapter.setdefault(chap_of[b.index], set()).update(shingles(n, k))
+        sh, dsh = shingles_with_figures(n, k)
+        per_chapter.setdefault(chap_of[b.index], set()).update(sh)
+        per_chapter_data.setdefault(chap_of[b.index], set()).update(dsh)
         passages.append(Passage(chap_of[b.index], b.index, raw if len(raw) <= 2000 else raw[:2000], b.table is not None))
     chapters: list[ChapterPrint] = []
     all_sh: set[str] = set()
@@ -311,14 +367,14 @@ def fingerprint(doc: Document, settings=None, identity: Identity | None = None) 
     for ci in sorted(per_chapter):
         sh = per_chapter[ci]
         all_sh |= sh
-        data = {x for x in sh if _DIGIT.search(x)}
+        data = per_chapter_data.get(ci, set())
         chapters.append(ChapterPrint(ci, titles[ci], len(sh), minhash(sh, cs.num_perm), len(data),
                                      minhash(data, cs.num_perm)))
     if chapters:
         # MinHash of a union = element-wise minimum of the parts' MinHashes
         sig = np.minimum.reduce([c.signature for c in chapters])
         data_sig = np.minimum.reduce([c.data_signature for c in chapters])
-        all_data = len({x for x in all_sh if _DIGIT.search(x)})
+        all_data = len(set().union(*per_chapter_data.values())) if per_chapter_data else 0
     else:
         sig = data_sig = minhash(set(), cs.num_perm)
     return Fingerprint(

@@ -10,7 +10,6 @@
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -19,11 +18,10 @@ from reviewer.copydetect.fingerprint import (
     Normalizer,
     Passage,
     estimate_jaccard,
-    shingles,
+    shingles_with_figures,
 )
 from reviewer.copydetect.store import FingerprintStore, StoredReport
 
-_DIGIT = re.compile(r"\d")
 ANOMALY_ZH = {
     "numrow": "完全相同的数据行",
     "number": "相同的多位数值",
@@ -42,11 +40,14 @@ class ShingleView:
         self.chapter_titles = list(chapter_titles or [])
         self.passage_sets: list[set[str]] = []
         self.chapters: dict[int, set[str]] = defaultdict(set)
+        self.chapter_figures: dict[int, set[str]] = defaultdict(set)
         for p in passages:
-            sh = shingles(norm(p.text), k)
+            sh, fig = shingles_with_figures(norm(p.text), k)
             self.passage_sets.append(sh)
             self.chapters[p.chapter] |= sh
+            self.chapter_figures[p.chapter] |= fig
         self.all: set[str] = set().union(*self.chapters.values()) if self.chapters else set()
+        self.figures: set[str] = set().union(*self.chapter_figures.values()) if self.chapter_figures else set()
 
     def title(self, chapter: int) -> str:
         return self.chapter_titles[chapter] if 0 <= chapter < len(self.chapter_titles) else f"第{chapter}部分"
@@ -178,10 +179,6 @@ def _strong_anomalies(items: list[tuple[str, str]], cs) -> bool:
     return rows >= cs.min_shared_rows or nums >= cs.min_shared_numbers or meta >= 1
 
 
-def _digits(sh: set[str]) -> set[str]:
-    return {x for x in sh if _DIGIT.search(x)}
-
-
 def _verify(a: ShingleView, b: ShingleView, other: StoredReport, anomalies: list[tuple[str, str]],
             chapter_titles: dict[int, str], cs) -> list[Match]:
     """Exact comparison. Prose alone is not enough: reports written from one template share most
@@ -190,7 +187,7 @@ def _verify(a: ShingleView, b: ShingleView, other: StoredReport, anomalies: list
     if not a.all or not b.all:
         return []
     jac = len(a.all & b.all) / len(a.all | b.all)
-    a_dig, b_dig = _digits(a.all), _digits(b.all)
+    a_dig, b_dig = a.figures, b.figures
     jac_dig = len(a_dig & b_dig) / len(a_dig | b_dig) if (a_dig or b_dig) else 0.0
     if (jac >= cs.report_similarity and jac_dig >= cs.data_similarity) or jac >= cs.near_verbatim:
         return [Match(other, "report", jac, jac, data_similarity=jac_dig, passages=_pairs(a, b, None, cs),
@@ -202,7 +199,7 @@ def _verify(a: ShingleView, b: ShingleView, other: StoredReport, anomalies: list
         cont = len(sh & b.all) / len(sh)
         if cont < cs.chapter_containment:
             continue
-        dig = _digits(sh)
+        dig = a.chapter_figures.get(ci, set())
         cont_dig = len(dig & b_dig) / len(dig) if dig else 0.0
         # prose alone never makes a chapter copy: reports of one template share whole chapters of it
         if len(dig) >= cs.min_chapter_data and cont_dig >= cs.data_similarity:

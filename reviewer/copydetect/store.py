@@ -23,7 +23,7 @@ import numpy as np
 
 from reviewer.copydetect.fingerprint import Fingerprint, Passage, passages_from_blob
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 
 
 def lsh_params(threshold: float, num_perm: int) -> tuple[int, int]:

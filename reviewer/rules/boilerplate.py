@@ -127,8 +127,10 @@ _OWN_SLOT_AFTER = re.compile(
     r"(清洁生产审核小组|清洁生产领导小组|审核小组|领导小组|工作小组|现有员工|现有职工|员工总数|职工总数|在职员工|成立于|"
     r"始建于|创建于|创办于|组建于|位于|坐落|地处|占地|厂区|总投资|注册资本|主要产品|主要从事|主营|年产|生产规模|设计产能|"
     r"法定代表人|法人代表|总经理|董事长|高度重视|决定开展|开展清洁生产|清洁生产审核|清洁生产工作|是一家|为一家|系一家|"
-    r"全厂|厂长|生产车间|主要生产|现有|拥有|共有|领导)"
+    r"全厂|厂长|生产车间|主要生产|现有|拥有|共有|领导|统一社会信用代码|社会信用代码|信用代码|法定代表人|注册地址|"
+    r"注册资本|组织机构代码|排污许可证)"
 )
+_SHORT_NAME_AFTER = re.compile(r"^\s*[（(](?:以下|下文)?简称")
 _OWN_KEY_BEFORE = re.compile(r"(企业名称|单位名称|公司名称|企业全称|建设单位|申请单位|受审核企业|审核企业)\s*[:：]\s*$")
 
 
@@ -154,7 +156,7 @@ def _classify_org(ident: Identity, text: str, m: OrgMention, unit: Cell, is_cove
         return "strong"
     if _OWN_KEY_BEFORE.search(sentence_before):
         return "strong"
-    if _OWN_SLOT_AFTER.match(after) and not _IMMEDIATE_LEGIT.search(before):
+    if (_OWN_SLOT_AFTER.match(after) or _SHORT_NAME_AFTER.match(after)) and not _IMMEDIATE_LEGIT.search(before):
         return "strong"
     if is_cover:
         return None  # an unlabelled cover line may be the agency or a parent company
@@ -162,8 +164,9 @@ def _classify_org(ident: Identity, text: str, m: OrgMention, unit: Cell, is_cove
         return None
     if _LEGIT_CONTEXT.search(sentence_before) or _LEGIT_CONTEXT.search(text[m.end : m.end + params.context_chars]):
         return None
-    if any(w in m.name for w in SERVICE_WORDS):
-        return None
+    own_words = set(INDUSTRY_NAME_WORDS.get(ident.industry or "", ()))
+    if any(w in m.name for w in SERVICE_WORDS if not any(w in o for o in own_words)):
+        return None  # a supplier or service firm; but '机械' in a machinery report is the trade itself
     return "weak"
 
 

@@ -23,9 +23,17 @@ _KIND_ZH = {"white_text": "白色（与背景同色）文字", "tiny_text": "极
             "offpage": "页面以外的文字", "other": "不可见文字"}
 
 
+def _wholly_hidden(b) -> bool:
+    """A block that is nothing but hidden text (a PDF line in 1-point or white type of its own)."""
+    ranges = hidden_ranges(b)
+    covered = sum(e - a for a, e in ranges)
+    return bool(ranges) and covered >= len(b.text.strip()) * 0.9
+
+
 def continued_from(doc, b) -> list[dict]:
     """Blocks this one continues: a paragraph that a PDF parser broke over several blocks (the block
-    before does not end a sentence). They are listed as further places of the finding."""
+    before does not end a sentence), or the paragraph a wholly hidden line follows. They are listed
+    as further places of the finding."""
     out: list[dict] = []
     i = b.index
     while i > 0 and len(out) < 3:
@@ -34,7 +42,8 @@ def continued_from(doc, b) -> list[dict]:
             break
         if prev.page is not None and cur.page is not None and cur.page - prev.page > 1:
             break
-        if not prev.text.strip() or prev.text.rstrip()[-1] in "。！？!?；;：:":
+        wholly_hidden = i == b.index and _wholly_hidden(cur)
+        if not prev.text.strip() or (prev.text.rstrip()[-1] in "。！？!?；;：:" and not wholly_hidden):
             break
         out.append({"block": prev.index, "page": prev.page, "quote": prev.text.strip()[-60:]})
         i -= 1
@@ -121,9 +130,9 @@ _WORDISH = re.compile(r"[\w\u4e00-\u9fff.%]")
 def check_invisible_chars(run: RuleRun) -> Iterator[Finding]:
     """
     ## 检查内容
-    查找夹在文字或数字中间的不可见字符：零宽空格（U+200B）、零宽不连字/连字（U+200C/D）、词连接符（U+2060）、
+    查找夹在文字、数字或标点之间的不可见字符：零宽空格（U+200B）、零宽不连字/连字（U+200C/D）、词连接符（U+2060）、
     字节顺序标记（U+FEFF）、软连字符（U+00AD）以及改变显示方向的控制符（U+202A–202E、U+2066–2069）。
-    文件开头的字节顺序标记不报告。
+    文件开头的字节顺序标记、紧挨空白的单个零宽空格或软连字符（排版换行提示）不报告。
 
     ## 为什么重要
     不可见字符看不出来，却会让“12[零宽空格].5”这样的数字无法被核算程序识别、让企业名称逃过查重或检索，
@@ -148,7 +157,12 @@ def check_invisible_chars(run: RuleRun) -> Iterator[Finding]:
                 continue
             before = text[m.start() - 1] if m.start() > 0 else ""
             after = text[m.end()] if m.end() < len(text) else ""
-            if not (_WORDISH.match(before or " ") or _WORDISH.match(after or " ")):
+            # a lone zero-width space next to a blank or at an edge is a harmless line-break hint;
+            # a run of several, or one between two visible characters, is not
+            lone = len(m.group(0)) == 1 and m.group(0) in "\u200b\u00ad"
+            if lone and not (_WORDISH.match(before or " ") and _WORDISH.match(after or " ")):
+                continue
+            if not before.strip() and not after.strip():
                 continue
             hits.append(m)
         if not hits:

@@ -18,7 +18,7 @@ from reviewer.copydetect import (
     fingerprint,
     open_store,
 )
-from reviewer.copydetect.match import ShingleView, _digits
+from reviewer.copydetect.match import ShingleView
 from reviewer.parsing.markdown import parse_markdown_text
 from reviewer.settings import load_settings
 
@@ -67,7 +67,7 @@ def test_independent_same_template_reports_are_not_matched(corpus, settings):
         assert find_matches(fp, store, settings) == [], f"independent report {i} matched"
 
 
-@pytest.mark.parametrize("change", [0.0, 0.2, 0.5])
+@pytest.mark.parametrize("change", [0.0, 0.2, 0.4])
 def test_name_swapped_copy_is_matched_as_whole_report(corpus, settings, change):
     reps, fps, store = corpus
     copy = make_copy(reps[3], 100 + int(change * 10), change_numbers=change, place=PLACES[5])
@@ -107,7 +107,7 @@ def test_margins_between_independent_reports_and_copies(corpus, settings):
     jac, dig = [], []
     for a, b in itertools.combinations(views, 2):
         jac.append(len(a.all & b.all) / len(a.all | b.all))
-        da, db = _digits(a.all), _digits(b.all)
+        da, db = a.figures, b.figures
         dig.append(len(da & db) / len(da | db))
     cs = settings.copy_detection
     assert max(jac) < cs.report_similarity - 0.1
