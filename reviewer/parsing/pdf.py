@@ -208,6 +208,8 @@ class PdfParser:
         self.warnings: list[str] = []
         self.headers_footers: list[str] = []
         self._text_pages: list[int] = []  # pages read from a usable text layer
+        self.page_width: dict[int, int] = {}
+        self.margins: dict[int, tuple[float, float]] = {}
 
     # -- entry --------------------------------------------------------------------------------
     def parse(self) -> Document:
@@ -258,6 +260,7 @@ class PdfParser:
         ocr_pages = self._ocr(scanned, garbled, page_items, dims, password, n_pages)
         self.body_size = sizes.most_common(1)[0][0] if sizes else 10.5
         self.body_font = fonts.most_common(1)[0][0] if fonts else ""
+        self.page_width = {i + 1: round(w) for i, (w, _h) in enumerate(dims)}
         self._remove_running_lines(page_items, dims)
         self._measure_layout(page_items)
         blocks_raw = self._assemble(page_items)
@@ -612,10 +615,12 @@ class PdfParser:
         body = [ln for ln in lines if abs(ln.size - self.body_size) <= 0.6 and len(ln.text) >= 8]
         if not body:
             body = lines
-        xs = Counter(round(ln.x0) for ln in body)
-        self.left = xs.most_common(1)[0][0] if xs else 72.0
-        x1s = sorted(ln.x1 for ln in body)
-        self.right = x1s[int(0.9 * (len(x1s) - 1))] if x1s else 520.0
+        self.left, self.right = _margins(body)
+        # portrait and landscape pages have different text widths: margins per page width
+        by_width: dict[int, list[Line]] = {}
+        for ln in body:
+            by_width.setdefault(self.page_width.get(ln.page, 0), []).append(ln)
+        self.margins = {w: _margins(ls) for w, ls in by_width.items() if len(ls) >= 5}
         gaps = []
         for items in page_items:
             ls = [it[1] for it in items if it[0] == "line"]
@@ -623,6 +628,10 @@ class PdfParser:
                 if abs(a.size - b.size) < 0.6 and b.top > a.bottom - 1:
                     gaps.append(b.top - a.bottom)
         self.line_gap = statistics.median(gaps) if gaps else self.body_size * 0.6
+
+    def _lr(self, page: int) -> tuple[float, float]:
+        """(left margin, right text edge) for a page."""
+        return self.margins.get(self.page_width.get(page, 0), (self.left, self.right))
 
     def _is_emphasized(self, ln: Line) -> bool:
         if ln.source == "ocr":
@@ -686,7 +695,7 @@ class PdfParser:
         emph = self._is_emphasized(ln)
         cand = heading_candidate(text, emph)
         if cand is not None:
-            if not emph and ln.x1 >= self.right - 1.5 * self.body_size and len(text) >= 20:
+            if not emph and ln.x1 >= self._lr(ln.page)[1] - 1.5 * self.body_size and len(text) >= 20:
                 return None  # a full-width body line that happens to start with a number
             number, title, _kind = cand
             return _Para(kind="heading", text=text, page=ln.page, page_end=ln.page, hidden=ln.hidden,
@@ -710,24 +719,25 @@ class PdfParser:
 
     def _breaks(self, prev: Line, ln: Line) -> bool:
         size = max(prev.size, ln.size, 1.0)
+        left, right = self._lr(ln.page)
         if ln.top - prev.bottom > self.line_gap * 1.8 + 1.5:
             return True
         tolerance = 0.25 * size if "ocr" in (prev.source, ln.source) else 0.5  # OCR heights are rough
         if abs(prev.size - ln.size) >= tolerance:  # lines of one paragraph share their type size
             return True
-        if ln.x0 - self.left >= 1.2 * size:  # first-line indent (or a centred line) ...
-            prev_full = prev.x1 >= self.right - 1.5 * size and prev.x0 - self.left < 1.2 * size
+        if ln.x0 - left >= 1.2 * size:  # first-line indent (or a centred line) ...
+            prev_full = prev.x1 >= right - 1.5 * size and prev.x0 - left < 1.2 * size
             if not (prev_full and not prev.text.endswith(_STRONG_END)):
                 return True  # ... unless a full line broke mid-sentence: a hanging indent
         ends = prev.text.endswith(_SENTENCE_STOP)  # not '：', which often runs into a long code
-        if self.right - prev.x1 > (2.0 * size if ends else max(3.5 * size, _lead_token_width(ln.text, size) + size)):
+        if right - prev.x1 > (2.0 * size if ends else max(3.5 * size, _lead_token_width(ln.text, size) + size)):
             # the previous line ended short of the margin: after a sentence end that closes the
             # paragraph; mid-sentence only by more than the wrap of an unbreakable number or
             # Latin token starting this line, or CJK kinsoku (up to ~3 characters), explains
             return True
         if prev.text.endswith(_SENTENCE_STOP) and _ENUM_START.match(ln.text):
             return True  # '…。' then '（3）…': the next item of a list set without indent
-        return prev.x0 - self.left >= 2.5 * size and prev.x1 < self.right - 1.0 * size
+        return prev.x0 - left >= 2.5 * size and prev.x1 < right - 1.0 * size
 
     def _para_from_lines(self, lines: list[Line]) -> _Para:
         text = ""
@@ -742,8 +752,8 @@ class PdfParser:
         first, last = lines[0], lines[-1]
         return _Para(kind="paragraph", text=text, page=first.page, page_end=last.page, hidden=hidden,
                      source=first.source,
-                     first_indented=first.x0 - self.left >= 1.2 * first.size,
-                     last_full=last.x1 >= self.right - 1.5 * last.size)
+                     first_indented=first.x0 - self._lr(first.page)[0] >= 1.2 * first.size,
+                     last_full=last.x1 >= self._lr(last.page)[1] - 1.5 * last.size)
 
     def _merge_across_pages(self, items: list) -> list:
         out: list = []
@@ -1069,6 +1079,23 @@ def _lead_token_width(text: str, size: float) -> float:
     about half an em wide)."""
     m = _LEAD_TOKEN.match(text)
     return len(m.group()) * 0.6 * size if m else 0.0
+
+
+def _margins(lines: list[Line]) -> tuple[float, float]:
+    """Left margin and right text edge of body lines. The left margin is the leftmost x0 shared
+    by a good share of lines (continuation lines), not the most common one: in reports of
+    short paragraphs, indented first lines outnumber continuation lines."""
+    if not lines:
+        return 72.0, 520.0
+    xs = Counter(round(ln.x0) for ln in lines)
+    merged: Counter = Counter()
+    for x, n in xs.items():  # tolerate ±1 pt jitter
+        merged[x] += n + xs.get(x - 1, 0) + xs.get(x + 1, 0)
+    floor = max(3, 0.15 * len(lines))
+    common = [x for x, n in merged.items() if n >= floor]
+    left = float(min(common)) if common else float(xs.most_common(1)[0][0])
+    x1s = sorted(ln.x1 for ln in lines)
+    return left, x1s[int(0.9 * (len(x1s) - 1))]
 
 
 def _inside_any(c: dict, boxes: list[tuple[float, float, float, float]]) -> bool:

@@ -293,3 +293,31 @@ def test_merge_continued_table_joins_split_row_and_drops_repeated_header(layout)
                       ["F2", "膜分离回收", "新建处理能力485 m³/d的含镍废水回用系统", "47.20"],
                       ["F3", "余热回收", "定型机余热回收", "35.60"]]
     assert a.cell_pages == [1, 1, 1, 2]
+
+
+def test_landscape_page_uses_its_own_margins(tmp_path, settings):
+    """Body lines on a landscape page run wider than on portrait pages; a paragraph there must
+    not be taken as ending at every line because it passes the portrait right margin."""
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.pdfgen import canvas
+
+    font = b.cjk_font()
+    path = tmp_path / "mixed.pdf"
+    c = canvas.Canvas(str(path), pagesize=A4)
+    for page, size in ((1, A4), (2, landscape(A4)), (3, A4)):
+        c.setPageSize(size)
+        c.setFont(font, 10.5)
+        width = size[0] - 144
+        per_line = int(width // 10.5)
+        for p in range(3):
+            text = f"第{page}页第{p + 1}段：" + "企业对各生产环节的物料消耗进行了统计分析，" * 6 + "结论可信。"
+            lines = [text[i:i + per_line] for i in range(0, len(text), per_line)]
+            y = size[1] - 80 - p * 120
+            for k, ln in enumerate(lines):
+                c.drawString(72 + (21 if k == 0 else 0), y - 18 * k, ln)
+        c.showPage()
+    c.save()
+    doc = parse(path, settings)
+    paras = [bl for bl in doc.blocks if bl.kind == "paragraph"]
+    assert len(paras) == 9
+    assert all(p.text.endswith("结论可信。") for p in paras)
