@@ -543,6 +543,7 @@ class DocxParser:
     # -- entry -------------------------------------------------------------------------------
     def parse(self) -> Document:
         lim.check_docx_zip(self.path, self.settings.limits)
+        self._check_content_type()
         raw = self.path.read_bytes()
         sha = hashlib.sha256(raw).hexdigest()
         try:
@@ -612,6 +613,25 @@ class DocxParser:
         if self.progress:
             self.progress("parse", 1.0)
         return finalize(doc)
+
+    def _check_content_type(self) -> None:
+        """Macro-enabled documents and templates are valid OOXML that python-docx refuses; say
+        what they are instead of calling them corrupt."""
+        try:
+            with zipfile.ZipFile(self.path) as z:
+                types = z.read("[Content_Types].xml")
+        except (KeyError, zipfile.BadZipFile, OSError):
+            return
+        if b"macroEnabled.main+xml" in types:
+            raise BadInputError(
+                f"“{self.path.name}”是启用宏的 Word 文档（.docm），出于安全考虑不予处理。请在 Word/WPS 中另存为 .docx 后上传。",
+                code="macro_document",
+            )
+        if b"wordprocessingml.template.main+xml" in types:
+            raise BadInputError(
+                f"“{self.path.name}”是 Word 模板（.dotx），不是报告文档。请用模板生成报告并另存为 .docx 后上传。",
+                code="template_document",
+            )
 
     def _on_new_page(self, page: int) -> None:
         lim.check_page_count(page, self.settings.limits, self.path.name, estimated=not self.pages.rendered)

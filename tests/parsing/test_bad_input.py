@@ -114,6 +114,17 @@ def _make_stamped_scan_pdf(tmp_path):
     return b.build_scanned_pdf(tmp_path / "stamped_scan.pdf", src, [], keep_text_pages=False, stamp=True)
 
 
+def _make_docm(tmp_path):
+    src = _small_docx(tmp_path)
+    with zipfile.ZipFile(src) as z:
+        types = z.read("[Content_Types].xml")
+    p = tmp_path / "macro.docx"
+    p.write_bytes(src.read_bytes())
+    b.rewrite_zip(p, {"[Content_Types].xml": types.replace(
+        b"wordprocessingml.document.main+xml", b"ms-word.document.macroEnabled.main+xml")})
+    return p
+
+
 def _make_binary_txt(tmp_path):
     p = tmp_path / "garbage.txt"
     p.write_bytes(bytes((i * 37 + 11) % 256 for i in range(4096)))
@@ -165,6 +176,7 @@ CASES = [
     ("image_only_pdf_no_ocr", _make_image_only_pdf, "image_only_pdf", ("扫描件", "parsing.ocr")),
     ("stamped_scan_no_ocr", _make_stamped_scan_pdf, "image_only_pdf", ("扫描件",)),
     ("binary_txt", _make_binary_txt, "binary_file", ("二进制",)),
+    ("docm_renamed", _make_docm, "macro_document", (".docm", "另存为")),
     ("xlsx_renamed", _make_xlsx, "wrong_type", ("Excel",)),
     ("png_renamed", _make_png, "wrong_type", ("图片",)),
     ("zip", _make_zip, "wrong_type", ("ZIP",)),
