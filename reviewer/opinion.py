@@ -228,6 +228,8 @@ def check_rewrite(model_text: str, template: str, allowed_text: str) -> str:
         return "模型未返回内容"
     if len(t) > 3 * len(template) + 200:
         return "模型改写过长"
+    if any(m in t for m in ("【待改写段落】", "【意见部分】", "【输出】")):
+        return "模型照抄了提示词的格式标记"
     allowed = numbers_in(template) | numbers_in(allowed_text)
     new = sorted(n for n in numbers_in(t) if n not in allowed)
     if new:

@@ -296,6 +296,8 @@ def _footer(sources: list[ChatSource], cited: list[str], unknown: list[str]) -> 
     out = []
     if cited:
         out.append("\n\n来源：" + "；".join(dict.fromkeys(cited)))
+    else:  # small models often drop the labels: the answer still names what it was given
+        out.append("\n\n参考资料（回答未标注引用，以下为提供给模型的资料）：" + "；".join(s.label for s in sources[:4]))
     if unknown:
         out.append("\n（注意：回答中的 " + "、".join(unknown) + " 不在检索到的资料中，请勿采信。）")
     return "".join(out)

@@ -28,9 +28,11 @@ QUESTION_IDS = ("LLM001", "LLM002", "LLM003", "LLM004", "LLM005")
 class JudgementAnswer(BaseModel):
     """What the model must return (validated; anything else counts as an invalid answer)."""
 
-    verdict: Verdict = Field(description="满足 / 不满足 / 未涉及")
-    reason: str = Field("", description="one or two sentences in Chinese")
+    # Field order is generation order under schema-constrained decoding: evidence and reason come
+    # first so the verdict is conditioned on them rather than rationalised after it.
     quotes: list[str] = Field(default_factory=list, description="verbatim pieces of the report data")
+    reason: str = Field("", description="one or two sentences in Chinese")
+    verdict: Verdict = Field(description="满足 / 不满足 / 未涉及")
     confidence: float | None = Field(None, description="0..1, the model's own confidence")
 
 

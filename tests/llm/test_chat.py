@@ -75,3 +75,11 @@ def test_empty_question_is_a_user_error(settings):
 def test_coverage_measures_question_overlap():
     assert coverage("总镍排放浓度", "总镍排放浓度由0.45降至0.12") == 1.0
     assert coverage("火星大气压", "总镍排放浓度由0.45降至0.12") == 0.0
+
+
+def test_answer_without_citations_still_lists_its_sources(settings):
+    settings.llm.provider = "openai"
+    settings.llm.model = "scripted"
+    model = ScriptedChatModel(respond=lambda p: "实施后为0.12 mg/L。")
+    a = ReportChat(parse(MONITORING, settings), settings, chat_model=model).ask("总镍排放浓度降低了多少？")
+    assert a.cited == [] and "参考资料" in a.text and "[报告第1页]" in a.text

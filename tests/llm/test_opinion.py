@@ -90,3 +90,12 @@ def test_docx_export_opens_with_python_docx(settings, tmp_path):
     out = d.to_docx(tmp_path / "opinion.docx")
     text = "\n".join(p.text for p in DocxDocument(str(out)).paragraphs)
     assert "技术审查意见" in text and "四、结论" in text and d.conclusion in text
+
+
+def test_model_that_echoes_the_prompt_falls_back(settings):
+    rv = review(REPORT, settings=settings)
+    settings.llm.provider = "openai"
+    settings.llm.model = "scripted"
+    model = ScriptedChatModel(respond=lambda p: p.split("## user")[-1][-400:])  # parrots the prompt tail
+    d = draft_opinion(rv, settings=settings, chat_model=model)
+    assert all(d.section(k).source == "template" for k in ("overview", "problems", "revisions"))
