@@ -174,7 +174,8 @@ def check_one(store_path: str, label: str, kind: str, payload: str, expected: st
     ok = (not found) if expected is None else any(f[1] == expected for f in found)
     return {"label": label, "kind": kind, "chars": len(doc.text), "shingles": fp.n_shingles,
             "fingerprint_s": round(t1 - t0, 4), "open_store_s": round(t2 - t1, 4), "match_s": round(t3 - t2, 4),
-            "check_s": round(t3 - t0, 4), "peak_rss_mb_before": round(rss0 / 1024, 1),
+            "check_s": round(t3 - t0, 4), "loadavg_1min": round(os.getloadavg()[0], 1),
+            "peak_rss_mb_before": round(rss0 / 1024, 1),
             "peak_rss_mb": round(rss1 / 1024, 1), "matches": found, "correct": ok}
 
 
@@ -198,7 +199,9 @@ def run(sizes: list[int], out: Path, corpus: Path | None, work: Path | None = No
     if store.exists():
         store.unlink()
     queries = _query_docs(corpus, n_new)
-    result = {"machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]},
+    result = {"machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0],
+                          "loadavg_at_start": [round(x, 1) for x in os.getloadavg()],
+                          "note": "2 shared cores: timings rise with the load average recorded per check"},
               "settings": settings.copy_detection.model_dump(), "sizes": []}
     built = 0
     for n in sorted(sizes):
