@@ -9,12 +9,14 @@ still current when the report was written.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
 from pydantic import BaseModel, Field
 
+from reviewer.document import normalize_for_match
 from reviewer.findings import Basis, Finding
 from reviewer.knowledge.citations import (
     PUBLIC_ISSUER,
@@ -31,6 +33,7 @@ from reviewer.knowledge.models import Item
 from reviewer.rules.base import RuleRun, rule
 
 INDICATOR_TYPES = ("indicator_system", "clean_production_standard")
+HISTORICAL = re.compile(r"代替|替代|取代|废止|作废|停止(施行|执行|使用)|被.{0,6}(更新|修订)|上一轮|上轮|首轮|第一轮|前一轮|以往|历史上")
 INDUSTRY_TYPES = (*INDICATOR_TYPES, "discharge_standard")
 
 
@@ -133,7 +136,10 @@ def check_superseded(run: RuleRun) -> Iterator[Finding]:
     p: SupersededParams = run.params
     view = citation_view(run)
     on = view.on
-    groups = _by_item(view.citations)
+    # Sentences that say the old edition was replaced, or that describe an earlier audit round,
+    # mention the old document without using it as the basis of this report.
+    cited = [c for c in view.citations if not HISTORICAL.search(c.context)]
+    groups = _by_item(cited)
     for _key, cits in groups.items():
         first = _best(cits)
         item = first.item
@@ -331,6 +337,13 @@ def check_indicator_system_cited(run: RuleRun) -> Iterator[Finding]:
     current = _current_indicator_system(view, ind.primary)
     if current is None:
         return
+    text = normalize_for_match(run.doc.text)
+    titles = [current.title, *current.aliases] + [
+        it.title for it in view.items.values()
+        if it.type in INDICATOR_TYPES and ind.primary in it.scope.industries
+    ]
+    if any(normalize_for_match(t) in text for t in titles):
+        return  # cited in running text without 《》 (or an older edition, which CIT001 reports)
     for c in view.citations:
         it = c.item
         if it is not None and it.type in INDICATOR_TYPES and ind.covers([i for i in it.scope.industries if i != "*"]):
