@@ -590,9 +590,14 @@ def water_statements(doc: Document, tables: list[WaterTable] | None = None) -> l
                         found[role] = q
                         break
             loc = b.locator(char_start=s0 + rate.span[0], char_end=s0 + rate.span[1])
+            spill = []
+            if s0 + rate.span[0] >= len(b.text) and b.index + 1 < len(doc.blocks):
+                # the rate itself was printed in the next block (a PDF break inside the sentence)
+                nb = doc.blocks[b.index + 1]
+                spill = [{"block": nb.index, "page": nb.page, "quote": rate.raw}]
             if "reuse" in found and ("total" in found or "fresh" in found):
                 out.append(WaterStatement(rate, found.get("total"), found.get("fresh"), found["reuse"], quote,
-                                          loc, {"total", "fresh", "reuse"} <= found.keys(), "prose"))
+                                          loc, {"total", "fresh", "reuse"} <= found.keys(), "prose", spill))
                 continue
             if found:
                 continue  # some water amounts in the sentence, but not the ones the rate needs
@@ -610,7 +615,7 @@ def water_statements(doc: Document, tables: list[WaterTable] | None = None) -> l
             other = [{"quote": wt.view.table.cell(tot.row, ref_col) if ref_col is not None else "",
                       **loc_data_simple(wt.view.locator(tot.row, ref_col))}]
             out.append(WaterStatement(rate, c.get("total"), c.get("fresh"), c["reuse"], quote, loc, False,
-                                      "table", other))
+                                      "table", other + spill))
     return out
 
 

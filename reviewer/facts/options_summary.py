@@ -33,7 +33,7 @@ _HIGH = re.compile(r"中\s*[/／、和及]?\s*高费|中高费|高费|中费")
 _INVEST_HEADER = re.compile(r"投资|总投资|投入资金|费用\(万元\)|费用（万元）")
 _BENEFIT_HEADER = re.compile(r"经济效益|年效益|效益|节约资金|年收益|收益|节省费用|年节约")
 _SUMMARY_SENT = re.compile(r"(共|合计|总计|累计|全部|本轮|总投资|累计投资)")
-_OPTION_ID = re.compile(r"(^|[^A-Za-z])[A-Z]{1,2}-?\d{1,2}([^\d]|$)|方案[一二三四五六七八九十\d]+[^项]")
+_OPTION_ID = re.compile(r"(^|[^A-Za-z])[A-Z]{1,2}-?\d{1,2}([^\d]|$)|方案(?:[一二三四五六七八九十]+|\d+)(?![\d项个条])")
 
 
 def _category(text: str) -> str | None:
@@ -101,6 +101,10 @@ def option_tables(doc: Document) -> list[tuple[TableView, int | None, int | None
     return out
 
 
+def name_col_of(view: TableView) -> int | None:
+    return next((c for c, h in enumerate(view.headers) if _NAME_HEADER.search(norm_text(h))), None)
+
+
 def option_totals(doc: Document) -> OptionTotals:
     tot = OptionTotals()
     per_table_cat: list[dict[tuple[str, str], tuple[float, float]]] = []
@@ -110,6 +114,7 @@ def option_totals(doc: Document) -> OptionTotals:
         all_sums: dict[str, list[float]] = {}
         cats_seen: set[str] = set()
         current = table_cat
+        counts: dict[str, int] = {}
         for r in view.table.body_rows():
             if is_repeated_header(view, r) or is_of_which(view, r):
                 continue
@@ -120,6 +125,9 @@ def option_totals(doc: Document) -> OptionTotals:
                 current = section_cat
                 continue
             kind = total_kind(view, r)
+            if not kind and name_col_of(view) is not None and len(norm_text(view.table.cell(r, name_col_of(view)))) >= 2:
+                c_ = row_cat or current or table_cat or "all"
+                counts[c_] = counts.get(c_, 0) + 1
             for aspect, col in (("investment", inv), ("benefit", ben)):
                 if col is None:
                     continue
@@ -150,13 +158,21 @@ def option_totals(doc: Document) -> OptionTotals:
                  "quote": caption_text(view, doc)}
         for (cat, aspect), (lo, hi) in sums.items():
             tot.add(cat, aspect, (lo, hi), {**where, "sum_of_items": True})
+        # number of options: per category, and overall when the table lists both (or has no category)
+        for cat, n in counts.items():
+            sums[(cat, "count")] = [float(n), float(n)]
+            tot.add(cat, "count", (n, n), {**where, "count_of_rows": True})
+        if {"low", "high"} <= counts.keys() or (counts and set(counts) == {"all"}):
+            n = sum(counts.values())
+            if "all" not in counts or len(counts) > 1:
+                tot.add("all", "count", (n, n), {**where, "count_of_rows": True})
         per_table_cat.append({k: (v[0], v[1]) for k, v in sums.items()})
     # separate 无/低费 and 中/高费 tables: their sum is the overall total
     lows = [t for t in per_table_cat if any(k[0] == "low" for k in t) and not any(k[0] == "high" for k in t)]
     highs = [t for t in per_table_cat if any(k[0] == "high" for k in t) and not any(k[0] == "low" for k in t)]
     for lo_t in lows:
         for hi_t in highs:
-            for aspect in ("investment", "benefit"):
+            for aspect in ("investment", "benefit", "count"):
                 if (("low", aspect) in lo_t) and (("high", aspect) in hi_t):
                     a, b = lo_t[("low", aspect)], hi_t[("high", aspect)]
                     tot.add("all", aspect, (a[0] + b[0], a[1] + b[1]), {"sum_of_tables": True})
@@ -210,11 +226,17 @@ def _statements(doc: Document):
         if b.kind != "paragraph" or ("万元" not in b.text and "元" not in b.text):
             continue
         text = b.text
+        summary_before = False  # the previous sentence counted the options: this one goes on about them
         for s0, s1 in _full_sentences(text):
             sent = text[s0:s1]
-            if "方案" not in sent or not _SUMMARY_SENT.search(sent) or _OPTION_ID.search(sent):
+            about_all = bool(re.search(r"\d+\s*项|本轮|全部", sent))
+            follows = summary_before and bool(re.match(r"\s*(方案)?(总投资|合计|共计|累计|总计)", sent))
+            summary_before = "方案" in sent and about_all
+            if "方案" not in sent and not follows:
                 continue
-            if not re.search(r"\d+\s*项|本轮|全部", sent):
+            if not _SUMMARY_SENT.search(sent) or _OPTION_ID.search(sent):
+                continue
+            if not about_all and not follows:
                 continue
             for q in find_quantities(sent):
                 if q.span is None or _money(q) is None:
@@ -233,11 +255,68 @@ def _statements(doc: Document):
                 yield b, s0, sent, q, cat, aspect
 
 
+_COUNT_A = re.compile(r"(?P<cat>无\s*[/／、和及]?\s*低费|中\s*[/／、和及]?\s*高费)?(?:清洁生产)?方案\s*(?:共|合计)?\s*(?P<n>\d{1,3})\s*(?:项|个|条)")
+_COUNT_B = re.compile(r"(?P<n>\d{1,3})\s*(?:项|个|条)\s*(?P<cat>无\s*[/／、和及]?\s*低费|中\s*[/／、和及]?\s*高费)?(?:清洁生产)?方案")
+_NOT_PROPOSED = re.compile(r"(实施|完成|采纳|落实|可行|拟|计划|未|剩余|保留|推荐|待|在建|正在)[^，,；;。]{0,4}$")
+
+
+_PHASE_SUBSET = re.compile(r"阶段|考察|本轮审核前|审核前|以前|此前|前期|期间")
+
+
+def _count_statements(doc: Document):
+    """(block, sentence offset, sentence, count, (start, end), category) for option counts stated in
+    summary sentences ('共提出方案28项，其中无/低费方案22项、中/高费方案6项'). Counts of one phase
+    ('预审核阶段共提出无/低费方案4项') are a subset and are not compared."""
+    from reviewer.structure import analyse_structure
+
+    structure = analyse_structure(doc)
+    early = set(structure.phase_blocks(2)) | set(structure.phase_blocks(3))
+    for b in doc.blocks:
+        if b.kind != "paragraph" or "方案" not in b.text or ("项" not in b.text and "个" not in b.text):
+            continue
+        if b.index in early or _PHASE_SUBSET.search(b.text):
+            continue
+        text = b.text
+        for s0, s1 in _full_sentences(text):
+            sent = text[s0:s1]
+            if not _SUMMARY_SENT.search(sent) or _OPTION_ID.search(sent):
+                continue
+            seen = set()
+            for pat in (_COUNT_A, _COUNT_B):
+                for m in pat.finditer(sent):
+                    if m.start("n") in seen:
+                        continue
+                    seen.add(m.start("n"))
+                    if _NOT_PROPOSED.search(sent[:m.start()]):
+                        continue
+                    cat = _category(m.group("cat") or "")
+                    if cat is None:
+                        if not re.search(r"共|本轮|合计|全部|总", sent[:m.start("n")]):
+                            continue
+                        cat = "all"
+                    yield b, s0, sent, int(m.group("n")), (m.start("n"), m.end("n")), cat
+
+
 def option_total_checks(doc: Document) -> list[OptionTotalCheck]:
     totals = option_totals(doc)
     if not totals.values:
         return []
     out = []
+    for b, s0, sent, n, span, cat in _count_statements(doc):
+        cands = totals.values.get((cat, "count"), [])
+        if not cands or any(lo <= n <= hi for (lo, hi), _ in cands):
+            continue
+        (lo, _hi), where = cands[0]
+        cat_zh = {"all": "方案", "low": "无/低费方案", "high": "中/高费方案"}[cat]
+        other = [{**where, "quote": where.get("quote") or ""}] if where.get("block") is not None else []
+        out.append(OptionTotalCheck(
+            f"方案数量不一致：正文称{cat_zh} {n} 项，方案汇总表（{where.get('quote') or '表' + str(where.get('table'))}）"
+            f"列出 {int(lo)} 项",
+            sent.strip(), b.locator(char_start=s0 + span[0], char_end=s0 + span[1]), int(lo), n,
+            {"category": cat, "aspect": "count", "stated": n, "table": where,
+             "candidates": sorted({int(c[0]) for c, _ in cands})},
+            other,
+        ))
     for b, s0, sent, q, cat, aspect in _statements(doc):
         cands = totals.values.get((cat, aspect), [])
         if not cands:

@@ -55,7 +55,7 @@ def sentences(text: str) -> Iterator[tuple[int, int]]:
 
 
 _TERMINAL = re.compile(r"[。！？!?；;：:]\s*$")
-_LIST_START = re.compile(r"^\s*([（(]?\d{1,2}[)）、.．]|[（(][一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+、|[表图注附]|[•●◆■□-])")
+_LIST_START = re.compile(r"^\s*([（(]?\d{1,2}[)）、.．](?!\d)|[（(][一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+、|[表图注附]|[•●◆■□-])")
 
 
 def continued_text(doc: Document, b: Block) -> str:

@@ -76,11 +76,17 @@ class TableView:
     block: Block | None = None
     doc: Document | None = None
     _qcache: dict[tuple[int, int], Quantity | None] = field(default_factory=dict, repr=False)
+    _lcache: dict[int, list[str]] = field(default_factory=dict, repr=False)
+
+    @cached_property
+    def n_cols(self) -> int:
+        """Width of the grid (Table.n_cols scans every row; views ask for it in every loop)."""
+        return self.table.n_cols
 
     # ---- header ----------------------------------------------------------------------------
     @cached_property
     def headers(self) -> list[str]:
-        return [self.table.header_text(c) for c in range(self.table.n_cols)]
+        return [self.table.header_text(c) for c in range(self.n_cols)]
 
     @cached_property
     def table_unit(self) -> str | None:
@@ -99,7 +105,7 @@ class TableView:
         """The column naming each row's item: the first column that is mostly non-numeric text
         and is not a sequence-number column."""
         best = 0
-        for c in range(self.table.n_cols):
+        for c in range(self.n_cols):
             if _SEQ_HEADER.match(norm(self.headers[c])) or c == self.unit_col:
                 continue
             texts = [self.table.cell(r, c) for r in self.table.body_rows()]
@@ -173,14 +179,17 @@ class TableView:
 
     def row_labels(self, row: int) -> list[str]:
         """All text (non-numeric) cells of a row, e.g. ['废水', 'COD'] for a two-level label."""
+        if row in self._lcache:
+            return list(self._lcache[row])
         out = []
-        for c in range(self.table.n_cols):
+        for c in range(self.n_cols):
             if c == self.unit_col:
                 continue
             t = self.table.cell(row, c).strip()
             if t and parse_quantity(t) is None and not _SEQ_HEADER.match(t) and t not in out:
                 out.append(t)
-        return out
+        self._lcache[row] = out
+        return list(out)
 
     def quantity(self, row: int, col: int) -> Quantity | None:
         key = (row, col)
@@ -211,7 +220,7 @@ class TableView:
 
     def numeric_cells(self) -> Iterator[Cell]:
         for r in self.table.body_rows():
-            for c in range(self.table.n_cols):
+            for c in range(self.n_cols):
                 q = self.quantity(r, c)
                 if q is not None:
                     yield Cell(self.table.cell(r, c), r, c, q)

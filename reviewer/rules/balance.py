@@ -507,7 +507,7 @@ def check_water(run: RuleRun) -> Iterator[Finding]:
                     f"水量表述不一致：总用水量 {qtext(total)}，新鲜水量 {qtext(fresh)} + 重复利用水量 {qtext(reuse)} = "
                     f"{fmt_number(ev / _qfactor(total))}",
                     ws.quote, ws.locator, expected=round(ev / _qfactor(total), 6), found=total.value,
-                    data={"total": total.raw, "fresh": fresh.raw, "reuse": reuse.raw},
+                    data={"total": total.raw, "fresh": fresh.raw, "reuse": reuse.raw}, other=ws.other,
                 )
                 continue
         if rate is None or reuse is None:
