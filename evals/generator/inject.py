@@ -531,12 +531,13 @@ def inj_uni_co2(f: Facts, rng: random.Random, used: set[str]) -> Pending:
     from evals.generator.model import derive_option_totals
 
     elec_opts = [o for o in f.options if "co2" in o.env and f"opt.{o.id}" not in used and o.cls == "high"]
-    wrong_factors = [0.785, 0.5810, 0.6101, f.grid_factor[0] * 1000, f.grid_factor[0] / 1000 * 1000 * 0.1]
+    # outdated or out-of-context grid factors copied from older reports
+    wrong_factors = [0.785, 0.5810, 0.6101, 0.5703, 0.8325]
     if elec_opts and ("ch5" not in f.omit) and rng.random() < 0.6:
         o = rng.choice(elec_opts)
         used.add(f"opt.{o.id}")
         right = o.env["co2"]
-        fac = rng.choice(wrong_factors[:3])
+        fac = rng.choice([x for x in wrong_factors if abs(x - f.grid_factor[0]) / f.grid_factor[0] > 0.05])
         wrong = r2(o.savings["electricity"] * fac / 1000.0)
         def apply() -> None:
             o.env["co2"] = wrong
@@ -549,7 +550,7 @@ def inj_uni_co2(f: Facts, rng: random.Random, used: set[str]) -> Pending:
         raise NotApplicable
     y = rng.choice(f.years)
     right = f.co2_elec[y]
-    fac = rng.choice(wrong_factors)
+    fac = rng.choice([x for x in wrong_factors if abs(x - f.grid_factor[0]) / f.grid_factor[0] > 0.05])
     wrong = r2(f.carrier("electricity").qty[y] * fac / 1000.0)
     if abs(wrong - right) / right < 0.03:
         raise NotApplicable
@@ -557,7 +558,7 @@ def inj_uni_co2(f: Facts, rng: random.Random, used: set[str]) -> Pending:
     f.notes["force_co2_prose"] = True
     used.add("co2")
     return Pending("UNI_CO2", keys=[f"co2.elec.{y}"], wrong=wrong, right=right,
-                   note=f"{y}年外购电力×{f.grid_factor[0]} kgCO₂/kWh 应为{right:g} t")
+                   note=f"{y}年外购电力×{f.grid_factor[0]} kgCO₂/kWh 应为{right:g} t，报告按{fac:g}计算", also=["TGT_IMPLAUSIBLE"])
 
 
 def inj_eco_double_count(f: Facts, rng: random.Random, used: set[str]) -> Pending:
@@ -815,7 +816,7 @@ def tx_red_sum(doc, f, rng, used) -> TextEdit:
     also = ["CON_MISMATCH"] if n_occ > 1 else []
     tid = doc.elements[i].tid
     if tid == "wb":
-        also.append("BAL_WATER_RATE")  # the totals row is also a water-balance identity
+        also += ["BAL_WATER_RATE", "BAL_NOT_CLOSING"]  # the totals row is also a water-balance identity
     if key.startswith("en.total."):
         also += ["UNI_INTENSITY", "UNI_COAL"]  # intensities and Σ standard coal are computed from the true total
     if key.startswith("tot."):
@@ -869,7 +870,22 @@ def tx_con_mismatch(doc, f, rng, used) -> TextEdit:
     key = seg.key
     wrong, right = _edit_value(doc, i, path, rng)
     used.add(key)
-    return TextEdit("CON_MISMATCH", i, [wrong, right], wrong, right, f"{describe_key(key)}此处写{wrong}，其他位置为{right}")
+    return TextEdit("CON_MISMATCH", i, [wrong, right], wrong, right, f"{describe_key(key)}此处写{wrong}，其他位置为{right}",
+                    _dependents(key))
+
+
+def _dependents(key: str) -> list[str]:
+    """Identities a changed figure also takes part in, checked by rules of other families."""
+    also = []
+    if key.startswith(("prod.", "water.", "en.total.", "ww.")):
+        also.append("UNI_INTENSITY")  # intensities are total ÷ output
+    if key.startswith("tgt.") and key.endswith((".target", ".achieved")):
+        also.append("TGT_CLAIMED_MET")  # the attainment verdict compares these two
+    if key.startswith("tot."):
+        also += ["RED_OPTION_TOTAL", "TGT_IMPLAUSIBLE"]
+    if key.startswith("opt.") and key.endswith(".invest"):
+        also += ["RED_OPTION_TOTAL", "RED_SUM", "ECO_PAYBACK"]
+    return also
 
 
 def tx_uni_scale(doc, f, rng, used) -> TextEdit:
@@ -895,9 +911,7 @@ def tx_uni_scale(doc, f, rng, used) -> TextEdit:
     seg.text = wrong
     seg.key = key + "#edited"
     used.add(key)
-    also = ["CON_MISMATCH"]
-    if key.startswith("tot."):
-        also += ["TGT_IMPLAUSIBLE", "RED_OPTION_TOTAL"]  # a saving ×10ⁿ may exceed the plant's total use
+    also = ["CON_MISMATCH", *_dependents(key)]
     return TextEdit("UNI_SCALE", i, [wrong], wrong, right, f"{describe_key(key)}数量级错误（×{factor:g}），应为{right}", also)
 
 
