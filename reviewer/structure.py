@@ -59,7 +59,8 @@ PHASES: tuple[PhaseSpec, ...] = (
     )),
     PhaseSpec(3, "audit", "审核", (r"^审核$", r"^审核[（(]评估[)）]$", r"^评估$", r"^评估[（(]审核[)）]$",
                                    r"^审核(阶段)?[（(]?评估?[)）]?$", r"^审核阶段$", r"^评估阶段$"), (
-        S("focus_profile", "审核重点概况", (r"审核重点(的)?(概况|基本情况|简介|描述|工艺)", r"(工艺|单元操作)(流程)?"),
+        S("focus_profile", "审核重点概况", (r"审核重点(的)?(资料|概况|基本情况|简介|描述|工艺|现状|分析)",
+                                             r"(工艺|单元操作)(流程)?", r"审核重点$"),
           also_in_text=(r"审核重点(概况|基本情况|工艺流程)",)),
         S("balance", "物料平衡", (r"(物料|水|能量|元素|特征污染物|物质)平衡", r"输入输出", r"实测"),
           also_in_text=(r"(物料|水)平衡(表|图|分析)",)),
@@ -133,6 +134,18 @@ def _phase_for_title(title: str) -> PhaseSpec | None:
     return None
 
 
+def _heading_like(b: Block) -> bool:
+    """A short paragraph standing alone like a title: OCR'd pages and some PDFs lose heading
+    styles, so a phase title may arrive as a plain paragraph."""
+    t = b.text.strip()
+    return (
+        b.kind == "paragraph"
+        and 0 < len(normalize_for_match(t)) <= 24
+        and not re.search(r"[。；;，,：:！？]$", t)
+        and not re.match(r"^(表|图|附表|注)\s*[\dA-Za-z一二三四五六七八九十]", t)
+    )
+
+
 def analyse_structure(doc: Document) -> Structure:
     """Find the heading level that carries the phases, then assign blocks to phases."""
     heads = doc.headings
@@ -145,6 +158,17 @@ def analyse_structure(doc: Document) -> Structure:
     if candidates:
         # the level holding the most distinct phases (ties → the outer level)
         chapter_level = max(candidates, key=lambda lv: (len({s.number for _, s in candidates[lv]}), -lv))
+        found = {s.number for _, s in candidates[chapter_level]}
+        # phases whose title lost its heading style: a title-like paragraph after the previous phase
+        extra: list[tuple[Block, PhaseSpec]] = []
+        for b in doc.blocks:
+            if _heading_like(b):
+                spec = _phase_for_title(clean_title(b.text))
+                if spec and spec.number not in found and spec.number not in {s.number for _, s in extra}:
+                    extra.append((b, spec))
+        if extra:
+            candidates[chapter_level] = sorted(candidates[chapter_level] + extra, key=lambda x: x[0].index)
+    promoted = {b.index for b, _ in candidates.get(chapter_level, [])} if chapter_level is not None else set()
     phases: dict[int, PhaseMatch] = {}
     phase_of_block: dict[int, int] = {}
     if chapter_level is not None:
@@ -154,7 +178,7 @@ def analyse_structure(doc: Document) -> Structure:
                 phases[spec.number] = PhaseMatch(spec, b)
                 starts.append((b.index, spec.number))
         # a phase runs until the next heading of the same or an outer level
-        outer = [b.index for b in heads if (b.level or 1) <= chapter_level]
+        outer = sorted({b.index for b in heads if (b.level or 1) <= chapter_level} | promoted)
         for start, number in starts:
             nxt = next((i for i in outer if i > start), len(doc.blocks))
             phases[number].blocks = list(range(start, nxt))
@@ -179,7 +203,7 @@ def _section_evidence(doc: Document, blocks: list[int], sec: SectionSpec) -> lis
     out = []
     for i in blocks:
         b = doc.blocks[i]
-        if b.kind == "heading":
+        if b.kind == "heading" or _heading_like(b):
             t = clean_title(b.title or b.text)
             if any(re.search(p, t) for p in sec.patterns):
                 out.append(i)
