@@ -154,3 +154,22 @@ def test_markdown_item_with_front_matter(tmp_path):
     item = load_items(tmp_path)["md-guide"]
     assert [c.number for c in item.clauses] == ["第一条", "第二条"]
     assert item.find_clause("第二条").text == "报告应包含水平衡。"
+
+
+def test_every_rule_declares_a_basis():
+    missing = [r.id for r in all_rules() if r.basis is None or not r.basis.item_id]
+    assert not missing, f"rules without a knowledge basis: {missing}"
+
+
+@pytest.mark.parametrize("rule_id", ["STR001", "UNI002", "ECO001", "BAL001"])
+def test_findings_of_other_families_get_their_basis_text(rule_id, tmp_path):
+    from reviewer.service import ReviewOptions, review
+    from reviewer.settings import load_settings
+
+    fixture = next((REPO_ROOT / "tests" / "fixtures" / "rules" / rule_id).glob("fail.*"))
+    s = load_settings()
+    s.paths.data_dir = tmp_path / "data"
+    found = [f for f in review(fixture, ReviewOptions(select=[rule_id]), settings=s).findings if f.rule_id == rule_id]
+    assert found
+    for f in found:
+        assert f.basis is not None and f.basis.title and f.basis.quote, f.basis
