@@ -271,3 +271,79 @@ def test_option_totals_by_category_and_statement():
     assert any(lo <= 85.5 <= hi for lo, hi in inv_all)
     assert any(lo <= 2.5 <= hi for lo, hi in (iv for iv, _ in tot.values[("low", "investment")]))
     assert option_total_checks(doc) == []
+
+
+# ---------------------------------------------------------------------------------------------
+# shapes met in longer reports
+# ---------------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "caption, kind, subject",
+    [
+        ("表3.2 化学需氧量（COD）平衡表", "element", "COD"),
+        ("表3-2 制浆抄纸物料平衡（绝干）表", "material", "物料"),
+        ("表3-3 纤维平衡（绝干）表", "element", "纤维"),
+        ("碱平衡（以NaOH计）", "element", "碱"),
+        ("表3-3 镍元素平衡表", "element", "镍"),
+        ("糖化车间物料平衡（以干物质计）", "material", "物料"),
+        ("3.4 水平衡测试与分析", "water", "水"),
+        ("表3-5 VOCs物料衡算表", "element", "VOCs"),
+        ("全厂能量平衡", "energy", "能量"),
+    ],
+)
+def test_balance_mentions_classify_by_what_is_balanced(caption, kind, subject):
+    from reviewer.facts.balance import balance_mentions
+
+    assert balance_mentions(caption)[0] == (kind, subject)
+
+
+def test_citation_of_water_balance_standard_is_not_a_balance():
+    from reviewer.facts.balance import balance_mentions
+
+    assert balance_mentions("《水平衡测试通则》（GB/T 12452-2022）") == []
+
+
+def test_year_grouped_load_table_with_wastewater_row():
+    doc = parse_markdown_text(
+        "表2.9 近三年废水污染物排放情况\n\n"
+        "| 污染物 | 限值（mg/L） | 2023年浓度（mg/L） | 2024年浓度（mg/L） | 2023年排放量（t） | 2024年排放量（t） |\n"
+        "|---|---|---|---|---|---|\n"
+        "| 化学需氧量 | 500 | 242.4 | 187.5 | 5.3958 | 4.4962 |\n"
+        "| 总氮 | 70 | 19.00 | 19.73 | 0.5779 | 0.4731 |\n"
+        "| 废水量（m³） | — | 22260 | 23980 | — | — |\n"
+    )
+    checks = {c.subject: c for c in load_checks(doc)}
+    assert set(checks) == {"2023年COD", "2024年COD", "2023年总氮", "2024年总氮"}
+    assert checks["2023年总氮"].expected_value == pytest.approx(19.00 * 22260 * 1e-6)
+    assert checks["2023年COD"].flow.value == 22260  # the limit column is not the concentration
+
+
+def test_option_counts_and_phase_subsets():
+    doc = parse_markdown_text(
+        "# 第二章 预审核\n\n预审核阶段共提出无/低费方案2项。\n\n"
+        "# 第四章 方案产生和筛选\n\n表4-1 清洁生产方案汇总表\n\n"
+        "| 编号 | 方案名称 | 费用类别 | 投资（万元） |\n|---|---|---|---|\n"
+        "| F1 | 漂洗水管理 | 无/低费 | 0.5 |\n| F2 | 节水喷淋头 | 无/低费 | 2.0 |\n| F3 | 逆流漂洗 | 中/高费 | 35.0 |\n\n"
+        "# 结论\n\n本轮审核共提出方案4项，其中无/低费方案2项、中/高费方案1项；总投资37.5万元。\n"
+    )
+    (chk,) = option_total_checks(doc)
+    assert chk.data["aspect"] == "count" and chk.found == 4 and chk.expected == 3
+
+
+def test_plant_savings_from_summary_sentences_not_from_feasibility():
+    from reviewer.facts.prose import saving_facts
+
+    doc = parse_markdown_text(
+        "# 第五章 可行性分析\n\n方案实施后可年节水26,740m³，年节电5.2万kWh。\n\n"
+        "# 结论\n\n通过方案实施，年节约标准煤288.49t、年节水74503m³、年节电95.21万kWh。\n"
+    )
+    fs = {(f.key.subject, f.key.basis): round(f.quantity.canonical_value, 6) for f in saving_facts(doc)}
+    assert fs == {("综合能耗", "tce"): 288.49, ("新鲜水", "m³"): 74503, ("电", "kWh"): 952100}
+
+
+def test_sentence_split_across_blocks_is_read_whole():
+    doc = parse_markdown_text(
+        "全厂日新水量3,405.3m³/d，重复利用水量3,414.8m³/d，总用水量6,820.1m³/d，重复利用率\n\n63.87%。\n"
+    )
+    (ws,) = water_statements(doc)
+    assert ws.rate.value == 63.87 and ws.reuse.value == 3414.8
+    assert ws.quote in doc.blocks[0].text and ws.other and ws.other[0]["block"] == 1
