@@ -483,6 +483,17 @@ def find_quantities(text: str, default_unit: str | None = None) -> list[Quantity
     """Every number in a piece of prose, with its unit if one is written right after it."""
     if not text:
         return []
+    # extractors read the same sentences and cells many times: parse once, hand out copies
+    # (callers set ``locator`` on what they get)
+    return [q.model_copy() for q in _find_quantities_cached(text, default_unit)]
+
+
+@lru_cache(maxsize=50_000)
+def _find_quantities_cached(text: str, default_unit: str | None) -> tuple[Quantity, ...]:
+    return tuple(_find_quantities(text, default_unit))
+
+
+def _find_quantities(text: str, default_unit: str | None = None) -> list[Quantity]:
     norm, idx = _nfkc_map(text)
     out = []
     pos = 0
@@ -517,6 +528,18 @@ def parse_quantity(text: str, default_unit: str | None = None) -> Quantity | Non
 
     ``default_unit`` comes from the column header ('用量(t/a)'); a unit written in the cell wins.
     """
+    if text is None:
+        return None
+    q = _parse_quantity_cached(text, default_unit)
+    return None if q is None else q.model_copy()
+
+
+@lru_cache(maxsize=50_000)
+def _parse_quantity_cached(text: str, default_unit: str | None) -> Quantity | None:
+    return _parse_quantity(text, default_unit)
+
+
+def _parse_quantity(text: str, default_unit: str | None = None) -> Quantity | None:
     if text is None:
         return None
     t = _CELL_CLEAN.sub("", _NOTE_RE.sub("", text))

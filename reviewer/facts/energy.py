@@ -22,9 +22,9 @@ from pathlib import Path
 from pydantic import BaseModel, Field
 
 from reviewer.document import Document, Locator
-from reviewer.facts.sentences import cells_quote, doc_sentences, row_quote
+from reviewer.facts.sentences import cells_quote, doc_sentences, per_doc, row_quote, views
 from reviewer.facts.sentences import clause_start as last_clause_start
-from reviewer.facts.tables import TableView, is_total_label, norm, table_views, year_of
+from reviewer.facts.tables import TableView, is_total_label, norm, year_of
 from reviewer.quantities import Quantity, find_quantities, parse_quantity, parse_unit
 
 # ---------------------------------------------------------------------------------------------
@@ -431,7 +431,13 @@ def _coef_units(q: Quantity) -> tuple[str | None, float | None]:
 # ---------------------------------------------------------------------------------------------
 # table extraction
 # ---------------------------------------------------------------------------------------------
+_ENERGY_WORDS = re.compile(r"折标|标煤|标准煤|tce|kgce|当量值|等价值|综合能耗|系数")
+
+
 def _is_energy_table(tv: TableView) -> bool:
+    # cheap test first: the caption, headers or row labels must speak of standard coal
+    if not _ENERGY_WORDS.search(tv.table.to_text() + (tv.table.caption or "")):
+        return False
     blob = tv.text_blob()
     roles = [_col_role(h) for h in tv.headers]
     if "tce" in roles:
@@ -822,7 +828,7 @@ def _split_table_rows(doc: Document, energy_tables: set[int]) -> list[EnergyRow]
     as two tables: pair each carrier's amount and standard coal by year."""
     amounts: dict[tuple[str, int], tuple[Quantity, TableView, int]] = {}
     coal: list[tuple[str, int, Quantity, TableView, int, int]] = []
-    for tv in table_views(doc):
+    for tv in views(doc):
         if tv.table.index in energy_tables:
             continue
         years = header_years(tv)
@@ -919,8 +925,13 @@ def _prose_energy_rows(doc: Document) -> list[EnergyRow]:
 # entry point
 # ---------------------------------------------------------------------------------------------
 def extract_energy(doc: Document) -> EnergyFacts:
+    """Energy facts of a document (computed once per document; the rules and ``facts`` share them)."""
+    return per_doc(doc, "energy", lambda: _extract_energy(doc))
+
+
+def _extract_energy(doc: Document) -> EnergyFacts:
     facts = EnergyFacts()
-    for tv in table_views(doc):
+    for tv in views(doc):
         et = _extract_table(tv, doc)
         if et is not None:
             facts.tables.append(et)

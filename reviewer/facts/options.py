@@ -19,8 +19,8 @@ from collections.abc import Iterable
 from pydantic import BaseModel, Field
 
 from reviewer.document import Block, Document, Locator
-from reviewer.facts.sentences import clause_end, row_quote, split_sentences
-from reviewer.facts.tables import TableView, is_total_label, norm, table_views
+from reviewer.facts.sentences import clause_end, row_quote, split_sentences, views
+from reviewer.facts.tables import TableView, is_total_label, norm
 from reviewer.quantities import Quantity, find_quantities, parse_quantity, parse_unit, unit_from_header
 
 
@@ -470,7 +470,7 @@ def _global_parameters(doc: Document) -> dict[str, Metric]:
 def extract_evaluations(doc: Document) -> list[EconomicEvaluation]:
     evals: list[EconomicEvaluation] = []
     table_blocks: set[int] = set()
-    for tv in table_views(doc):
+    for tv in views(doc):
         got = _evaluations_from_table(tv)
         if got:
             evals.extend(got)
@@ -695,7 +695,7 @@ def _options_from_table(tv: TableView) -> list[OptionRecord]:
 
 def extract_options(doc: Document) -> list[OptionRecord]:
     out: list[OptionRecord] = []
-    for tv in table_views(doc):
+    for tv in views(doc):
         out.extend(_options_from_table(tv))
     return out
 

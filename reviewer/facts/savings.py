@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from reviewer.document import Document, Locator
-from reviewer.facts.sentences import CLAUSE_SEP, clause_end, doc_sentences, row_quote
-from reviewer.facts.tables import TableView, is_total_label, norm, table_views
+from reviewer.facts.sentences import CLAUSE_SEP, clause_end, doc_sentences, row_quote, views
+from reviewer.facts.tables import TableView, is_total_label, norm
 from reviewer.quantities import Quantity, find_quantities, fmt_number, parse_quantity, unit_from_header
 
 _SAVE_VERB = re.compile(r"节约|节省|节电|节水|节能|节汽|节气|节煤|削减|减排|减少|降低|回收|少用|少耗")
@@ -202,7 +202,7 @@ def _table_savings(tv: TableView) -> list[Saving]:
 
 def savings(doc: Document) -> list[Saving]:
     out: list[Saving] = []
-    for tv in table_views(doc):
+    for tv in views(doc):
         out.extend(_table_savings(tv))
     out.extend(_prose_savings(doc))
     return out

@@ -5,8 +5,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections import OrderedDict
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from reviewer.document import Block, Document, Locator
 from reviewer.facts.tables import TableView, norm
@@ -109,12 +111,41 @@ def report_date(doc: Document) -> tuple[int, int] | None:
     return best
 
 
-def latest_data_year(doc: Document) -> int | None:
-    """The latest year used as a column/row header in any table (baseline or implementation data)."""
+_DOC_CACHE: OrderedDict[tuple, tuple[Document, dict[str, Any]]] = OrderedDict()
+_DOC_CACHE_SIZE = 4
+
+
+def per_doc(doc: Document, name: str, factory: Callable[[], Any]) -> Any:
+    """A value derived from a document, computed once per document and shared by the extractors
+    (table views, energy facts): the fact core and the rules reach them by different paths.
+    The cache keeps the document itself, so its id cannot be reused while the entry lives."""
+    key = (id(doc), doc.sha256, len(doc.blocks))
+    entry = _DOC_CACHE.get(key)
+    if entry is None or entry[0] is not doc:
+        entry = (doc, {})
+        _DOC_CACHE[key] = entry
+        while len(_DOC_CACHE) > _DOC_CACHE_SIZE:
+            _DOC_CACHE.popitem(last=False)
+    else:
+        _DOC_CACHE.move_to_end(key)
+    store = entry[1]
+    if name not in store:
+        store[name] = factory()
+    return store[name]
+
+
+def views(doc: Document) -> list[TableView]:
+    """The document's TableViews, built once (label columns, headers and parsed cells are cached
+    inside each view)."""
     from reviewer.facts.tables import table_views
 
+    return per_doc(doc, "table_views", lambda: table_views(doc))
+
+
+def latest_data_year(doc: Document) -> int | None:
+    """The latest year used as a column/row header in any table (baseline or implementation data)."""
     years: list[int] = []
-    for tv in table_views(doc):
+    for tv in views(doc):
         years.extend(tv.year_cols.values())
         years.extend(tv.year_rows.values())
     return max(years) if years else None

@@ -17,8 +17,8 @@ import re
 from pydantic import BaseModel, Field
 
 from reviewer.document import Document, Locator
-from reviewer.facts.sentences import doc_sentences, row_quote
-from reviewer.facts.tables import TableView, is_total_label, norm, table_views, year_of
+from reviewer.facts.sentences import doc_sentences, row_quote, views
+from reviewer.facts.tables import TableView, is_total_label, norm, year_of
 from reviewer.quantities import Quantity, find_quantities, parse_quantity
 
 
@@ -268,7 +268,7 @@ def _records_from_table(tv: TableView, doc: Document) -> list[TargetRecord]:
 
 def extract_targets(doc: Document) -> list[TargetRecord]:
     out: list[TargetRecord] = []
-    for tv in table_views(doc):
+    for tv in views(doc):
         out.extend(_records_from_table(tv, doc))
     return out
 

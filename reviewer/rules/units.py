@@ -22,7 +22,7 @@ from reviewer.facts.energy import (
     standard_for,
 )
 from reviewer.facts.scale import scale_power
-from reviewer.facts.sentences import latest_data_year, report_date
+from reviewer.facts.sentences import latest_data_year, report_date, views
 from reviewer.findings import Basis, Finding
 from reviewer.quantities import fmt_number, iv_mul, iv_overlap, parse_unit
 from reviewer.rules.base import RuleRun, rule
@@ -647,6 +647,7 @@ class ScaleParams(BaseModel):
 
 
 _PAREN = re.compile(r"[（(][^（）()]*[）)]")
+_TOTAL_WORD = re.compile(r"合\s*计|总\s*计|小\s*计|共\s*计")
 _POWER_ZH = {1: "10", 3: "10³（如 t 与 kg）", 4: "10⁴（如 万 与 个）"}
 
 
@@ -894,13 +895,13 @@ def _same_quantity_slips(run: RuleRun, rel: float) -> list[tuple[_Stmt, _Stmt, i
 
 def _is_sum_of_its_items(run: RuleRun, f) -> bool:
     """Whether a table fact sits in a total row and equals the sum of the rows above it."""
-    from reviewer.facts.tables import is_total_label, table_views
+    from reviewer.facts.tables import is_total_label
 
     loc = f.locator
     if loc.table is None or loc.row is None or loc.col is None:
         return False
-    views = run.ctx.cached("table_views", lambda: table_views(run.doc))
-    tv = next((v for v in views if v.table.index == loc.table), None)
+    tvs = run.ctx.cached("table_views", lambda: views(run.doc))
+    tv = next((v for v in tvs if v.table.index == loc.table), None)
     if tv is None:
         return False
     label = " ".join(tv.row_labels(loc.row)[:2])
@@ -923,10 +924,8 @@ def _is_sum_of_its_items(run: RuleRun, f) -> bool:
 def _fact_quote(run: RuleRun, f) -> str:
     """A table fact's row label through its cell (short enough to read), else the fact's quote."""
     if f.source == "table" and f.locator.table is not None and f.locator.row is not None and f.locator.col is not None:
-        from reviewer.facts.tables import table_views
-
-        views = run.ctx.cached("table_views", lambda: table_views(run.doc))
-        tv = next((v for v in views if v.table.index == f.locator.table), None)
+        tvs = run.ctx.cached("table_views", lambda: views(run.doc))
+        tv = next((v for v in tvs if v.table.index == f.locator.table), None)
         if tv is not None:
             try:
                 from reviewer.facts.shapes import cell_quote
@@ -962,7 +961,6 @@ def _scale_finding(run: RuleRun, bad, good, power: int, series: list | None = No
 def _scale_in_sums(run: RuleRun, rel: float, seen: set) -> Iterator[Finding]:
     from reviewer.facts.scale import sum_explained_by_slip
     from reviewer.facts.sentences import row_quote as n2_row_quote
-    from reviewer.facts.tables import table_views
 
     try:
         from reviewer.facts.shapes import additive_column, is_of_which, total_kind
@@ -986,7 +984,9 @@ def _scale_in_sums(run: RuleRun, rel: float, seen: set) -> Iterator[Finding]:
             q.locator = tv.locator(r, c)
         return q
 
-    for tv in run.ctx.cached("table_views", lambda: table_views(run.doc)):
+    for tv in run.ctx.cached("table_views", lambda: views(run.doc)):
+        if not _TOTAL_WORD.search(tv.table.to_text()):
+            continue
         totals = [r for r in tv.table.body_rows() if total_kind(tv, r) == "total"]
         if len(totals) != 1 or any(total_kind(tv, r) == "subtotal" for r in tv.table.body_rows()):
             continue
