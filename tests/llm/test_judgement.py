@@ -121,7 +121,7 @@ def test_unreachable_model_does_not_break_the_review(settings):
     settings.llm.model = "local"
     settings.llm.max_retries = 1
     rv = review(PLAN_FAIL, ReviewOptions(), settings=settings)
-    assert rv.rule_errors == {} and not [f for f in rv.findings if f.source == "llm"]
+    assert not [k for k in rv.rule_errors if k.startswith("LLM")] and not [f for f in rv.findings if f.source == "llm"]
     assert any(f.source == "rule" for f in rv.findings)  # the rules still ran
     j = rv.extras["llm"]["judgements"]
     errors = [v for v in j.values() if v["status"] == "error"]
