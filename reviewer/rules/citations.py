@@ -316,8 +316,8 @@ def check_wrong_industry(run: RuleRun) -> Iterator[Finding]:
 def check_indicator_system_cited(run: RuleRun) -> Iterator[Finding]:
     """## 检查内容
     企业所属行业在依据库中有现行的国家清洁生产评价指标体系（如电镀、钢铁、水泥、制浆造纸）时，检查
-    报告是否引用了它（或本行业的地方指标体系）；一份也没有引用、也没有引用本行业旧版标准的，提示。
-    引用旧版标准的情况由 CIT001 提示，不在此重复。
+    报告是否引用了它（或本行业的地方指标体系）；报告没有引用任何评价指标体系或清洁生产标准的，提示。
+    引用旧版标准的情况由 CIT001、引用其他行业体系的情况由 CIT002 提示，不在此重复。
 
     ## 为什么重要
     预审核阶段要求对照行业清洁生产评价指标体系评价企业清洁生产水平，包括全部限定性指标和综合评价
@@ -346,11 +346,9 @@ def check_indicator_system_cited(run: RuleRun) -> Iterator[Finding]:
         return  # cited in running text without 《》 (or an older edition, which CIT001 reports)
     for c in view.citations:
         it = c.item
-        if it is not None and it.type in INDICATOR_TYPES and ind.covers([i for i in it.scope.industries if i != "*"]):
-            return
         title = norm_title(c.title or "")
-        if ("评价指标体系" in title or title.startswith("清洁生产标准")) and industry_of_title(title) == ind.primary:
-            return
+        if (it is not None and it.type in INDICATOR_TYPES) or "评价指标体系" in title or title.startswith("清洁生产标准"):
+            return  # an indicator system is used; if it is another industry's, CIT002 says so
     anchor = _level_anchor(run)
     if anchor is None:
         return
