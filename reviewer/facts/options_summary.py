@@ -257,7 +257,8 @@ def _statements(doc: Document):
 
 _COUNT_A = re.compile(r"(?P<cat>无\s*[/／、和及]?\s*低费|中\s*[/／、和及]?\s*高费)?(?:清洁生产)?方案\s*(?:共|合计)?\s*(?P<n>\d{1,3})\s*(?:项|个|条)")
 _COUNT_B = re.compile(r"(?P<n>\d{1,3})\s*(?:项|个|条)\s*(?P<cat>无\s*[/／、和及]?\s*低费|中\s*[/／、和及]?\s*高费)?(?:清洁生产)?方案")
-_NOT_PROPOSED = re.compile(r"(实施|完成|采纳|落实|可行|拟|计划|未|剩余|保留|推荐|待|在建|正在)[^，,；;。]{0,4}$")
+# counts of a subset (implemented, adopted, remaining …); '筛选出可行的方案' is the whole list
+_NOT_PROPOSED = re.compile(r"(实施|完成|采纳|落实|(?<!筛选出)(?<!筛选)可行|拟|计划|未|剩余|保留|推荐|待|在建|正在)[^，,；;。]{0,4}$")
 
 
 _PHASE_SUBSET = re.compile(r"阶段|考察|本轮审核前|审核前|以前|此前|前期|期间")

@@ -143,7 +143,10 @@ def check_closure(run: RuleRun) -> Iterator[Finding]:
                   "canonical_unit": bal.inputs[0].quantity.canonical_unit if bal.inputs else "",
                   "inputs": [{"name": s.name, **loc_data(bal.view.locator(s.row, s.col), s.quantity)} for s in bal.inputs],
                   "outputs": [{"name": s.name, **loc_data(bal.view.locator(s.row, s.col), s.quantity)} for s in bal.outputs]},
-            other=_caption_other(bal),
+            # the report's own closure claim is part of the evidence
+            other=_caption_other(bal) + [
+                {"quote": st.quote, "block": st.block, "page": st.page} for st in bal.stated if st.row is None
+            ],
         )
     if not run.params.check_water_nodes:
         return
