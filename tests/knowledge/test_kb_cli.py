@@ -102,3 +102,39 @@ def test_empty_file_is_rejected(env, capsys):
     p.write_text("", encoding="utf-8")
     assert main(["kb", "add", str(p)]) == 2
     assert "为空" in capsys.readouterr().err
+
+
+def _pdf(path):
+    """A two-page PDF regulation drawn with reportlab's built-in CJK font."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    c = canvas.Canvas(str(path), pagesize=A4)
+    pages = [
+        ["某市清洁生产审核管理办法", "第一条 为加强本市清洁生产审核管理，制定本办法。",
+         "第二条 本办法适用于本市行政区域内的强制性清洁生产审核。"],
+        ["第三条 审核报告应当在审核工作开始后十个月内报送区生态环境部门。",
+         "第四条 咨询机构出具虚假报告的，三年内不得承接本市审核业务。"],
+    ]
+    for lines in pages:
+        y = 780
+        for line in lines:
+            c.setFont("STSong-Light", 12)
+            c.drawString(60, y, line)
+            y -= 30
+        c.showPage()
+    c.save()
+    return path
+
+
+def test_pdf_ingest_keeps_pages(env, capsys):
+    pdf = _pdf(env / "city.pdf")
+    assert main(["kb", "add", str(pdf)]) == 0
+    capsys.readouterr()
+    assert main(["kb", "search", "审核报告几个月内要交上去", "--format", "json", "--k", "3"]) == 0
+    hits = json.loads(capsys.readouterr().out)
+    top = next(h for h in hits if h["item_id"].startswith("user-"))
+    assert top["clause"] == "第三条" and top["page"] == 2 and "十个月" in top["text"]
