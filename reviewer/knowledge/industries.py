@@ -109,17 +109,21 @@ class ReportIndustries:
         return any(related(a, b) for a in industries for b in self.all)
 
 
-def report_industries(doc: Document, min_mentions: int = 3) -> ReportIndustries:
-    """Industries the report is about (primary + clearly described secondary lines)."""
-    primary = None
-    try:
-        from reviewer.identity import extract_identity
+_NO_IDENTITY = object()
 
-        primary = getattr(extract_identity(doc), "industry", None)
-    except ImportError:
-        primary = None
-    except Exception:  # identity is a best-effort helper here; fall back to our own reading
-        primary = None
+
+def report_industries(doc: Document, min_mentions: int = 3, identity=_NO_IDENTITY) -> ReportIndustries:
+    """Industries the report is about (primary + clearly described secondary lines).
+
+    ``identity`` is the report identity when the caller already has it (None = not available)."""
+    if identity is _NO_IDENTITY:
+        try:
+            from reviewer.identity import extract_identity
+
+            identity = extract_identity(doc)
+        except ImportError:
+            identity = None
+    primary = getattr(identity, "industry", None)
     votes = Counter()
     for b in doc.blocks:
         text = _TITLE.sub("", b.text)  # titles of cited documents say nothing about the plant

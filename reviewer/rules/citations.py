@@ -56,7 +56,7 @@ def citation_view(run: RuleRun) -> CitationView:
         items = load_items(kdir)
         identity = run.ctx.cached("identity", lambda: _identity(run))
         return CitationView(items=items, citations=report_citations(run.doc, items),
-                            industries=run.ctx.cached("industries", lambda: report_industries(run.doc)),
+                            industries=run.ctx.cached("industries", lambda: report_industries(run.doc, identity=identity)),
                             report_date=report_date(run.doc, identity))
 
     return run.ctx.cached("citations", build)
