@@ -67,7 +67,10 @@ def _identity(run: RuleRun):
         from reviewer.identity import extract_identity
     except ImportError:
         return None
-    return extract_identity(run.doc)
+    try:
+        return extract_identity(run.doc)
+    except Exception:  # identity is a helper here: the citations can still be checked without it
+        return None
 
 
 def _fmt_date(d: date | None) -> str:
