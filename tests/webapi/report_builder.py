@@ -116,3 +116,39 @@ def build_pdf_report(path: Path, enterprise: str = "华北示范印染有限公�
     path.parent.mkdir(parents=True, exist_ok=True)
     SimpleDocTemplate(str(path), pagesize=A4).build(story)
     return path
+
+
+def build_long_docx_report(path: Path, pages: int = 106, enterprise: str = "华南示范铸造有限公司") -> Path:
+    """A report of about ``pages`` pages (≈900 characters per estimated page): the compact report's
+    chapters plus, in 第三章, many sub-sections of measurements with a table each."""
+    d = _doc()
+    d.add_heading(f"{enterprise}清洁生产审核报告", level=0)
+    d.add_paragraph("编制单位：广东南粤环保咨询有限公司")
+    d.add_heading("第一章 筹划和组织", level=1)
+    d.add_paragraph(f"{enterprise}成立清洁生产审核小组，制定审核工作计划，开展宣传培训。")
+    d.add_heading("第二章 预审核", level=1)
+    d.add_paragraph(f"{enterprise}主要从事灰铁铸件生产，审核基准数据取2022年、2023年和2024年。")
+    _table(d, [["指标", "单位", "2022年", "2023年", "2024年"], ["铸件产量", "吨", "8200", "8650", "9010"],
+               ["用电量", "万千瓦时", "1520", "1580", "1610"]])
+    d.add_heading("第三章 审核", level=1)
+    filler = ("本工段的生产工艺包括配料、熔炼、浇注、冷却、清理等工序，各工序的原辅材料消耗、能源消耗和污染物产生情况"
+              "按班组记录统计，审核小组对记录进行了核对，并对主要设备的运行参数进行了现场测量，测量结果如下。")
+    n_sections = max(1, int(pages * 900 / (len(filler) * 4 + 120)))
+    for i in range(1, n_sections + 1):
+        d.add_heading(f"3.{i} 第{i}工段测量", level=2)
+        for _ in range(4):
+            d.add_paragraph(filler)
+        _table(d, [["项目", "单位", "测量值"], ["电耗", "千瓦时/吨", f"{520 + i % 37}"],
+                   ["水耗", "吨/吨", f"{1.2 + (i % 9) / 10:.1f}"]])
+    d.add_heading("第四章 方案产生和筛选", level=1)
+    d.add_paragraph("共征集清洁生产方案25项。")
+    d.add_heading("第五章 可行性分析", level=1)
+    d.add_paragraph("中/高费方案“中频炉节能改造”投资120万元，年节约费用40万元，经济上可行。")
+    d.add_heading("第六章 方案实施", level=1)
+    d.add_paragraph("已实施无/低费方案21项。")
+    d.add_heading("第七章 持续清洁生产", level=1)
+    d.add_paragraph("公司将持续开展清洁生产工作。")
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    d.save(str(path))
+    return path
