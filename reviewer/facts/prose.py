@@ -30,7 +30,7 @@ _YEAR_RANGE_BEFORE = re.compile(r"(?:19|20)\d{2}\s*(?:年)?\s*[-－~～至到—
 _APPROX_BEFORE = re.compile(r"(约|近|超过|不足|不到|逾|达到约|大约|以上|不低于|不高于|小于|大于|低于|高于)\s*$")
 _APPROX_AFTER = re.compile(r"^\s*(左右|以上|以下|余|多|上下|以内)")
 _PART_YEAR = re.compile(r"\s*(上半年|下半年|[一二三四1-4]季度|第[一二三四1-4]季度|\d{1,2}\s*[-－~～至到]\s*\d{1,2}\s*月|\d{1,2}\s*月|前\d|1-|1～)")
-_SCOPE_WORDS = re.compile(r"车间|工段|生产线|产线|工序|审核重点|单元|设备|方案|项目|措施|该|每")
+_SCOPE_WORDS = re.compile(r"车间|工段|生产线|产线|工序|审核重点|单元|设备|方案|项目|措施|该|每|其中|部分|生活")
 _ANNUAL_CAPACITY = re.compile(r"设计|规模|产能|生产能力")
 
 

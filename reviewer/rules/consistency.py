@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from pydantic import BaseModel, Field
 
-from reviewer.facts import Fact, FactSet, extract_facts
+from reviewer.facts import POLLUTANTS, Fact, FactSet, extract_facts
 from reviewer.facts.comparison import comparisons
 from reviewer.facts.loads import load_checks
 from reviewer.facts.scale import scale_power
@@ -137,6 +137,8 @@ def check_consistency(run: RuleRun) -> Iterator[Finding]:
             continue
         if not k.period and k.aspect not in ("capacity", "reduction", "investment", "benefit"):
             continue  # a value without its year/state cannot be matched to another
+        if not k.aspect and k.subject in POLLUTANTS:
+            continue  # generation or discharge? without the word the two cannot be told apart
         if f.quantity.kind != "number" or f.quantity.comparator:
             continue
         groups.setdefault(k, []).append(f)

@@ -225,6 +225,28 @@ class SumParams(BaseModel):
     check_total_columns: bool = Field(True, description="也核对表头为“合计/小计”的列（按行求和）")
 
 
+def _top_level(items: list[Quantity]) -> list[Quantity]:
+    """Items without their breakdown rows: a row followed by rows that add up to it is a parent
+    ('电镀线 60' then '镀锌 35', '镀铬 25' — indentation is lost in extraction), so only the parent
+    counts towards the total."""
+    out: list[Quantity] = []
+    i = 0
+    while i < len(items):
+        parent = items[i]
+        j = i + 1
+        acc = (0.0, 0.0)
+        end = None
+        while j < len(items) and j - i <= 8:
+            acc = (acc[0] + items[j].low, acc[1] + items[j].high)
+            if j - i >= 2 and iv_overlap(acc, iv(parent)):
+                end = j
+                break
+            j += 1
+        out.append(parent)
+        i = (end + 1) if end is not None else i + 1
+    return out
+
+
 def _sum_candidates(blocks: list[list[Quantity]], all_items: list[Quantity], subtotals: list[Quantity]):
     out = []
     if blocks and blocks[-1]:
@@ -234,6 +256,10 @@ def _sum_candidates(blocks: list[list[Quantity]], all_items: list[Quantity], sub
     if subtotals:
         tail = blocks[-1] if blocks else []
         out.append(iv_sum([iv(q) for q in [*subtotals, *tail]]))
+    for group in ([blocks[-1]] if blocks and blocks[-1] else []) + ([all_items] if all_items else []):
+        top = _top_level(group)
+        if len(top) < len(group):
+            out.append(iv_sum([iv(q) for q in top]))
     return out
 
 

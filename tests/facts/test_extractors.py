@@ -347,3 +347,18 @@ def test_sentence_split_across_blocks_is_read_whole():
     (ws,) = water_statements(doc)
     assert ws.rate.value == 63.87 and ws.reuse.value == 3414.8
     assert ws.quote in doc.blocks[0].text and ws.other and ws.other[0]["block"] == 1
+
+
+def test_sum_rows_with_breakdown_rows_and_subtotals(tmp_path):
+    from reviewer.service import ReviewOptions, review_document
+
+    ok = parse_markdown_text(
+        "| 用水部位 | 用水量(m³/a) |\n|---|---|\n| 电镀线 | 60 |\n| 镀锌 | 35 |\n| 镀铬 | 25 |\n"
+        "| 锅炉 | 20 |\n| 合计 | 80 |\n"
+    )
+    assert not review_document(ok, options=ReviewOptions(select=["RED003"])).findings
+    bad = parse_markdown_text(
+        "| 用水部位 | 用水量(m³/a) |\n|---|---|\n| 电镀线 | 60 |\n| 锅炉 | 20 |\n| 生活 | 12 |\n| 合计 | 82 |\n"
+    )
+    (f,) = review_document(bad, options=ReviewOptions(select=["RED003"])).findings
+    assert f.expected == 92 and f.found == 82 and f.location.row == 5
