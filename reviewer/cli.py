@@ -164,4 +164,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # Run the imported module's main: extensions register their subcommands on reviewer.cli,
+    # which is a different module object from __main__ under `python -m reviewer.cli`.
+    from reviewer.cli import main as _main
+
+    sys.exit(_main())
