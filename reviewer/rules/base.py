@@ -213,13 +213,25 @@ class RuleRun:
             category=self.rule.category,
             message=message,
             location=FindingLocation.from_locator(locator, self.ctx.section_of(locator.block)),
-            evidence=Evidence(quote=quote, other=other or []),
+            evidence=Evidence(quote=quote, other=_unique_places(other or [])),
             expected=expected,
             found=found,
             basis=basis or self.rule.basis,
             data=data or {},
             confidence=confidence,
         )
+
+
+def _unique_places(places: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Drop repeated 'other' places (same quote on the same page/table cell)."""
+    seen: set[tuple] = set()
+    out = []
+    for p in places:
+        key = (str(p.get("quote", "")).strip(), p.get("page"), p.get("table"), p.get("row"), p.get("col"))
+        if key not in seen:
+            seen.add(key)
+            out.append(p)
+    return out
 
 
 @dataclass
