@@ -78,7 +78,10 @@ def _cmd_search(a: argparse.Namespace) -> int:
     if a.k is not None and a.k <= 0:
         raise UsageError("--k 必须是正整数。")
     flt = SearchFilter(types=a.types, industry=a.industry, on_date=on)
-    hits = _kb().search(a.query, k=a.k, filters=flt, mode=a.mode)
+    kb = _kb()
+    hits = kb.search(a.query, k=a.k, filters=flt, mode=a.mode)
+    if kb.degraded:
+        print(f"注意：{kb.degraded}（本次仅用 BM25 检索）", file=sys.stderr)
     if a.format == "json":
         out = [h.model_dump(include={"item_id", "title", "doc_number", "clause", "text", "score", "type", "status",
                                      "page"}) for h in hits]

@@ -32,7 +32,7 @@ from pydantic import BaseModel, Field
 
 from reviewer.errors import ReviewerError
 from reviewer.knowledge.bm25 import BM25Index
-from reviewer.knowledge.embeddings import Embedder, get_embedder
+from reviewer.knowledge.embeddings import Embedder, EmbeddingUnavailableError, get_embedder
 from reviewer.knowledge.loader import KnowledgeError, load_items
 from reviewer.knowledge.models import Hit, Item
 
@@ -156,6 +156,7 @@ class KnowledgeBase:
         self._collection = None
         self._synced = False
         self.last_sync: dict[str, int] = {}
+        self.degraded: str | None = None  # set when dense retrieval was unavailable (BM25 only)
         self._load()
 
     # ---- loading --------------------------------------------------------------------------
@@ -346,7 +347,14 @@ class KnowledgeBase:
             ranks["bm25"] = {i: r for r, (i, _) in enumerate(top, 1)}
             raw["bm25"] = dict(top)
         if mode in ("hybrid", "dense"):
-            top = self._dense(query, depth, filters, mask)
+            try:
+                top = self._dense(query, depth, filters, mask)
+            except EmbeddingUnavailableError as exc:
+                # No vector model on this machine: answer with BM25 and say so once.
+                self.degraded = exc.message
+                if mode == "dense":
+                    raise
+                top = []
             ranks["dense"] = {i: r for r, (i, _) in enumerate(top, 1)}
             raw["dense"] = dict(top)
         if mode == "hybrid":

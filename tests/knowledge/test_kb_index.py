@@ -155,3 +155,14 @@ def test_chroma_server_mode(kb_settings, embedder, tmp_path):
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_missing_model_falls_back_to_bm25_with_a_message(kb_settings, tmp_path):
+    from reviewer.knowledge.embeddings import SentenceTransformerEmbedder
+
+    kb = KnowledgeBase(kb_settings, embedder=SentenceTransformerEmbedder(tmp_path / "no-model", key="absent"))
+    hits = kb.search("电力折标准煤系数", k=3)
+    assert hits and hits[0].item_id == "std-gbt-2589-2020"
+    assert kb.degraded and "找不到向量模型" in kb.degraded
+    with pytest.raises(Exception, match="找不到向量模型"):
+        kb.search("电力折标准煤系数", mode="dense")
