@@ -26,6 +26,7 @@ import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 from importlib import import_module
 from typing import Literal
 
@@ -131,6 +132,7 @@ _ASPECT_STRIP = re.compile(
 )
 
 
+@lru_cache(maxsize=8192)
 def subject_alias(text: str) -> str | None:
     """Canonical subject named in a label ('COD排放量(t/a)' → 'COD'), or None."""
     t = _PAREN.sub("", norm_text(text)).lower()
@@ -154,6 +156,7 @@ def subject_alias(text: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=8192)
 def normalize_subject(text: str) -> str:
     """Canonical subject of a label: a known synonym group, else the label without units/aspect words."""
     known = subject_alias(text)
@@ -168,6 +171,7 @@ def normalize_subject(text: str) -> str:
     return t
 
 
+@lru_cache(maxsize=8192)
 def aspect_of(*texts: str) -> Aspect:
     """The first aspect announced in the texts (label first, then header, then caption)."""
     for text in texts:

@@ -30,9 +30,11 @@ from reviewer.facts.shapes import (
     is_of_which,
     is_repeated_header,
     is_total_text,
+    memo,
     table_context,
+    views,
 )
-from reviewer.facts.tables import TableView, table_views
+from reviewer.facts.tables import TableView
 from reviewer.quantities import Quantity, find_quantities
 
 INPUT_WORDS = ("输入", "投入", "进入", "入方", "收入", "进料", "进水", "进项", "输入项", "来源")
@@ -236,7 +238,7 @@ def _stated_in_row(view: TableView, row: int, cols: list[int], canonical: str) -
         if key in seen:
             continue
         seen.add(key)
-        labels = norm_text(" ".join(_text_cells(view, row, list(range(view.table.n_cols)))))
+        labels = norm_text(" ".join(_text_cells(view, row, list(range(view.ncols)))))
         if q.kind == "percent" or re.search(r"[%％]|率", labels):
             if q.kind != "percent":
                 # '相对误差（%）| … | 1.39': the label makes the number a percentage
@@ -282,7 +284,7 @@ def _side_by_side(view: TableView, kind: str, subject: str) -> Balance | None:
     if not in_cols or not out_cols:
         return None
     bal = Balance(view, kind, subject, "", "")
-    all_cols = list(range(view.table.n_cols))
+    all_cols = list(range(view.ncols))
     for side, cols in (("input", in_cols), ("output", out_cols)):
         vcols = _value_cols(view, cols, kind, subject)
         if not vcols:
@@ -320,7 +322,7 @@ def _side_by_side(view: TableView, kind: str, subject: str) -> Balance | None:
 
 
 def _vertical(view: TableView, kind: str, subject: str) -> Balance | None:
-    ncols = view.table.n_cols
+    ncols = view.ncols
     vcols = _value_cols(view, [c for c in range(ncols) if c != view.label_col], kind, subject)
     if not vcols:
         return None
@@ -430,10 +432,10 @@ def _caption_block(doc: Document, view: TableView) -> int | None:
     return None
 
 
-def balances(doc: Document) -> list[Balance]:
+def _balances_uncached(doc: Document) -> list[Balance]:
     out: list[Balance] = []
-    for view in table_views(doc):
-        if view.table.n_rows < 3 or view.table.n_cols < 2:
+    for view in views(doc):
+        if view.table.n_rows < 3 or view.ncols < 2:
             continue
         context = table_context(view, doc)
         kind = balance_kind(context, caption_text(view, doc))
@@ -502,8 +504,8 @@ def _water_role(header: str) -> str | None:
 
 def water_tables(doc: Document) -> list[WaterTable]:
     out: list[WaterTable] = []
-    for view in table_views(doc):
-        if view.table.n_rows < 2 or view.table.n_cols < 3:
+    for view in views(doc):
+        if view.table.n_rows < 2 or view.ncols < 3:
             continue
         context = table_context(view, doc)
         if not re.search(r"水平衡|用水|水量|取水|给排水|水资源", context):
@@ -636,3 +638,8 @@ def _table_before(doc: Document, block_index: int, tables: list[WaterTable]) -> 
             continue
         return wt
     return None
+
+
+def balances(doc: Document) -> list[Balance]:
+    """Memoised per document (several rules read the same structures)."""
+    return memo(doc, "balances", lambda: _balances_uncached(doc))

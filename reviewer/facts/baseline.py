@@ -39,8 +39,9 @@ from reviewer.facts.shapes import (
     is_repeated_header,
     table_context,
     total_kind,
+    views,
 )
-from reviewer.facts.tables import TableView, table_views
+from reviewer.facts.tables import TableView
 from reviewer.quantities import Quantity
 
 _YEAR_IN_TEXT = re.compile(r"((?:19|20)\d{2})\s*年")
@@ -94,7 +95,7 @@ def resolve_aspect(subject: str, labels: list[str], header: str, context: str, q
 def _subject_and_labels(view: TableView, row: int, year_cols: set[int]) -> tuple[str, list[str]]:
     labels = [
         view.table.cell(row, c).strip()
-        for c in range(view.table.n_cols)
+        for c in range(view.ncols)
         if c not in year_cols and c != view.unit_col and c not in view.seq_cols
         and view.table.cell(row, c).strip() and view.quantity(row, c) is None
     ]
@@ -155,7 +156,7 @@ def _years_as_rows(doc: Document, view: TableView, context: str) -> list[Fact]:
     out: list[Fact] = []
     scope = scope_of(context)
     for r, y in view.year_rows.items():
-        for c in range(view.table.n_cols):
+        for c in range(view.ncols):
             if c == view.label_col:
                 continue
             q = view.quantity(r, c)
@@ -207,8 +208,8 @@ def _single_year(doc: Document, view: TableView, context: str, year: str) -> lis
 
 def facts(doc: Document) -> list[Fact]:
     out: list[Fact] = []
-    for view in table_views(doc):
-        if view.table.n_rows < 2 or view.table.n_cols < 2:
+    for view in views(doc):
+        if view.table.n_rows < 2 or view.ncols < 2:
             continue
         context = table_context(view, doc)
         if _NOT_BASELINE.search(context):

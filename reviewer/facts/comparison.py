@@ -27,8 +27,8 @@ from reviewer.facts import (
     normalize_subject,
     subject_alias,
 )
-from reviewer.facts.shapes import cell_quote, is_repeated_header, table_context, total_kind
-from reviewer.facts.tables import TableView, table_views
+from reviewer.facts.shapes import cell_quote, is_repeated_header, memo, table_context, total_kind, views
+from reviewer.facts.tables import TableView
 from reviewer.quantities import Quantity
 
 BEFORE_WORDS = ("实施前", "审核前", "改造前", "治理前", "整改前", "方案前", "技改前", "措施前", "现状值", "基准值",
@@ -136,7 +136,7 @@ def _columns_shape(view: TableView, context: str) -> list[ComparisonRow]:
         if is_repeated_header(view, r):
             continue
         labels = [
-            view.table.cell(r, c).strip() for c in range(view.table.n_cols)
+            view.table.cell(r, c).strip() for c in range(view.ncols)
             if c not in role_cols and c != view.unit_col and c not in view.seq_cols
             and view.table.cell(r, c).strip() and view.quantity(r, c) is None
         ]
@@ -176,7 +176,7 @@ def _rows_shape(view: TableView, context: str) -> list[ComparisonRow]:
         return []
     out = []
     label_col = view.label_col
-    for c in range(view.table.n_cols):
+    for c in range(view.ncols):
         if c == label_col or c == view.unit_col or c in view.seq_cols:
             continue
         header = view.headers[c]
@@ -195,10 +195,10 @@ def _rows_shape(view: TableView, context: str) -> list[ComparisonRow]:
     return out
 
 
-def comparisons(doc: Document) -> list[ComparisonRow]:
+def _comparisons_uncached(doc: Document) -> list[ComparisonRow]:
     out: list[ComparisonRow] = []
-    for view in table_views(doc):
-        if view.table.n_rows < 2 or view.table.n_cols < 3:
+    for view in views(doc):
+        if view.table.n_rows < 2 or view.ncols < 3:
             continue
         context = table_context(view, doc)
         if re.search(r"平衡", context) and not re.search(r"实施前|改造前|审核前", context):
@@ -319,3 +319,8 @@ def prose_changes(doc: Document) -> list[ComparisonRow]:
                 if row.reduction or row.percent:
                     out.append(row)
     return out
+
+
+def comparisons(doc: Document) -> list[ComparisonRow]:
+    """Memoised per document (several rules read the same structures)."""
+    return memo(doc, "comparisons", lambda: _comparisons_uncached(doc))

@@ -15,8 +15,16 @@ from typing import Any
 from reviewer.document import Document, Locator
 from reviewer.facts import norm_text, subject_alias
 from reviewer.facts.prose import sentences
-from reviewer.facts.shapes import cell_quote, is_repeated_header, loc_data, table_context, total_kind
-from reviewer.facts.tables import TableView, table_views
+from reviewer.facts.shapes import (
+    cell_quote,
+    is_repeated_header,
+    loc_data,
+    memo,
+    table_context,
+    total_kind,
+    views,
+)
+from reviewer.facts.tables import TableView
 from reviewer.quantities import Quantity, find_quantities, fmt_number, iv, iv_mul, parse_unit
 
 _TAG = re.compile(r"产生|排放|进口|出口|处理前|处理后")
@@ -276,13 +284,18 @@ def _prose_checks(doc: Document) -> list[LoadCheck]:
     return out
 
 
-def load_checks(doc: Document) -> list[LoadCheck]:
+def _load_checks_uncached(doc: Document) -> list[LoadCheck]:
     out: list[LoadCheck] = []
-    for view in table_views(doc):
-        if view.table.n_rows < 2 or view.table.n_cols < 3:
+    for view in views(doc):
+        if view.table.n_rows < 2 or view.ncols < 3:
             continue
         if "平衡" in table_context(view, doc):
             continue
         out.extend(_table_checks(doc, view) or _year_grouped_checks(doc, view))
     out.extend(_prose_checks(doc))
     return out
+
+
+def load_checks(doc: Document) -> list[LoadCheck]:
+    """Memoised per document (several rules read the same structures)."""
+    return memo(doc, "load_checks", lambda: _load_checks_uncached(doc))

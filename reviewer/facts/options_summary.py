@@ -22,10 +22,12 @@ from reviewer.facts.shapes import (
     cell_quote,
     is_of_which,
     is_repeated_header,
+    memo,
     table_context,
     total_kind,
+    views,
 )
-from reviewer.facts.tables import TableView, table_views
+from reviewer.facts.tables import TableView
 from reviewer.quantities import Quantity, find_quantities, fmt_number, iv, iv_overlap, parse_unit
 
 _LOW = re.compile(r"无\s*[/／、和及]?\s*低费|无低费|低费")
@@ -74,10 +76,10 @@ def _currency_col(view: TableView, col: int) -> bool:
     return any(_money(view.quantity(r, col)) for r in view.table.body_rows())
 
 
-def option_tables(doc: Document) -> list[tuple[TableView, int | None, int | None, int | None]]:
+def _option_tables_uncached(doc: Document) -> list[tuple[TableView, int | None, int | None, int | None]]:
     """(view, category col, investment col, benefit col) for each option table."""
     out = []
-    for view in table_views(doc):
+    for view in views(doc):
         if view.table.n_rows < 3:
             continue
         context = table_context(view, doc)
@@ -92,7 +94,7 @@ def option_tables(doc: Document) -> list[tuple[TableView, int | None, int | None
         # the category column is the one whose cells say 无/低费 or 中/高费 ('方案类型' may hold the 8 aspects)
         cat = None
         body = list(view.table.body_rows())
-        for c in range(view.table.n_cols):
+        for c in range(view.ncols):
             hits = sum(1 for r in body if _category(view.table.cell(r, c)))
             if body and hits >= max(1, len(body) // 2):
                 cat = c
@@ -105,7 +107,7 @@ def name_col_of(view: TableView) -> int | None:
     return next((c for c, h in enumerate(view.headers) if _NAME_HEADER.search(norm_text(h))), None)
 
 
-def option_totals(doc: Document) -> OptionTotals:
+def _option_totals_uncached(doc: Document) -> OptionTotals:
     tot = OptionTotals()
     per_table_cat: list[dict[tuple[str, str], tuple[float, float]]] = []
     for view, cat_col, inv, ben in option_tables(doc):
@@ -392,3 +394,13 @@ def option_facts(doc: Document) -> list:
                     confidence=0.9,
                 ))
     return out
+
+
+def option_tables(doc: Document) -> list[tuple[TableView, int | None, int | None, int | None]]:
+    """Memoised per document (several rules read the same structures)."""
+    return memo(doc, "option_tables", lambda: _option_tables_uncached(doc))
+
+
+def option_totals(doc: Document) -> OptionTotals:
+    """Memoised per document (several rules read the same structures)."""
+    return memo(doc, "option_totals", lambda: _option_totals_uncached(doc))

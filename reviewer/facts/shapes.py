@@ -5,11 +5,41 @@ which columns may be added up, and verbatim quotes for cells.
 from __future__ import annotations
 
 import re
+from collections import OrderedDict
+from collections.abc import Callable
 from typing import Any
 
 from reviewer.document import Document, Locator
-from reviewer.facts.tables import TableView, norm
+from reviewer.facts.tables import TableView, norm, table_views
 from reviewer.quantities import Quantity, fmt_number, parse_unit
+
+# ---------------------------------------------------------------------------------------------
+# per-document memo: extractors called from several rules share one computation
+# ---------------------------------------------------------------------------------------------
+_MEMO: OrderedDict[int, tuple[Document, dict[str, Any]]] = OrderedDict()
+_MEMO_SIZE = 4
+
+
+def memo(doc: Document, key: str, factory: Callable[[], Any]) -> Any:
+    """``factory()`` once per document object (the last few documents are kept)."""
+    entry = _MEMO.get(id(doc))
+    if entry is None or entry[0] is not doc:
+        entry = (doc, {})
+        _MEMO[id(doc)] = entry
+        while len(_MEMO) > _MEMO_SIZE:
+            _MEMO.popitem(last=False)
+    else:
+        _MEMO.move_to_end(id(doc))
+    store = entry[1]
+    if key not in store:
+        store[key] = factory()
+    return store[key]
+
+
+def views(doc: Document) -> list[TableView]:
+    """The document's TableViews, built once (their cell caches are then shared)."""
+    return memo(doc, "table_views", lambda: table_views(doc))
+
 
 _TOTAL_LABEL = re.compile(r"^(?!其中)[^\d]{0,8}?(合\s*计|总\s*计|小\s*计|共\s*计)\s*[:：]?$|^(合\s*计|总\s*计|小\s*计|共\s*计)")
 _SUBTOTAL_LABEL = re.compile(r"小\s*计")
@@ -68,7 +98,14 @@ def is_total_text(text: str) -> bool:
 
 def total_kind(view: TableView, row: int) -> str | None:
     """'subtotal' (小计), 'total' (合计/总计) or None for an ordinary row."""
-    labels = [view.table.cell(row, c) for c in range(min(view.table.n_cols, 3)) if c != view.unit_col]
+    cache = view.__dict__.setdefault("_total_kind", {})
+    if row not in cache:
+        cache[row] = _total_kind(view, row)
+    return cache[row]
+
+
+def _total_kind(view: TableView, row: int) -> str | None:
+    labels = [view.table.cell(row, c) for c in range(min(view.ncols, 3)) if c != view.unit_col]
     hits = [t for t in labels if is_total_text(t)]
     if not hits:
         return None
@@ -77,7 +114,7 @@ def total_kind(view: TableView, row: int) -> str | None:
 
 def is_of_which(view: TableView, row: int) -> bool:
     """'其中：…' rows detail the row above and are not summed."""
-    return any(_OF_WHICH.match(norm(view.table.cell(row, c))) for c in range(min(view.table.n_cols, 3)))
+    return any(_OF_WHICH.match(norm(view.table.cell(row, c))) for c in range(min(view.ncols, 3)))
 
 
 def is_repeated_header(view: TableView, row: int) -> bool:

@@ -85,6 +85,11 @@ class TableView:
 
     # ---- header ----------------------------------------------------------------------------
     @cached_property
+    def ncols(self) -> int:
+        """Table.n_cols, computed once (the Table property scans every row on each call)."""
+        return self.table.n_cols
+
+    @cached_property
     def headers(self) -> list[str]:
         return [self.table.header_text(c) for c in range(self.n_cols)]
 

@@ -24,8 +24,9 @@ from reviewer.facts.shapes import (
     loc_data,
     qtext,
     total_kind,
+    views,
 )
-from reviewer.facts.tables import TableView, norm, table_views
+from reviewer.facts.tables import TableView, norm
 from reviewer.findings import Basis, Finding
 from reviewer.quantities import Quantity, fmt_number, iv, iv_div, iv_overlap, iv_sub, iv_sum
 from reviewer.rules.base import RuleRun, rule
@@ -34,7 +35,7 @@ _ACCEPTANCE = Basis(item_id="guide-eval-accept-2018", clause="验收：清洁生
 
 
 def _views(run: RuleRun) -> list[TableView]:
-    return run.ctx.cached("table_views", lambda: table_views(run.doc))
+    return views(run.doc)
 
 
 def _comparisons(run: RuleRun) -> list[ComparisonRow]:
@@ -429,7 +430,7 @@ def check_sums(run: RuleRun) -> Iterator[Finding]:
         if view.table.n_rows < 3:
             continue
         if any(_row_kind(view, r) for r in view.table.body_rows()):
-            for c in range(view.table.n_cols):
+            for c in range(view.ncols):
                 if c == view.label_col or not additive_column(view, c):
                     continue
                 yield from _check_column(run, view, c)
