@@ -109,6 +109,9 @@ def review_document(
     llm = _llm_extras(ctx)
     if llm is not None:
         extras["llm"] = llm
+    levels = _levels_extras(ctx)
+    if levels is not None:
+        extras["levels"] = levels
     rv = Review(
         document=summary,
         findings=shown,
@@ -228,3 +231,10 @@ def _llm_extras(ctx: ReviewContext) -> dict[str, Any] | None:
     from reviewer.llm import llm_extras
 
     return llm_extras(ctx)
+
+
+def _levels_extras(ctx: ReviewContext) -> dict[str, Any] | None:
+    """The 清洁生产水平 recomputation: indicator tables with computed levels (reviewer.levels)."""
+    from reviewer.levels import levels_extras
+
+    return levels_extras(ctx)

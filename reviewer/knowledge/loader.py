@@ -32,8 +32,10 @@ def item_files(knowledge_dir: Path) -> list[Path]:
     if not knowledge_dir.is_dir():
         return []
     files = [p for p in knowledge_dir.rglob("*") if p.suffix in (".yaml", ".yml", ".md")]
-    # README.md and tools/ are documentation and code, not items.
-    return sorted(p for p in files if p.name.lower() != "readme.md" and "tools" not in p.relative_to(knowledge_dir).parts)
+    # README.md and tools/ are documentation and code, not items; indicator_tables/ holds the
+    # indicator tables of reviewer.levels (their own schema, reviewer/levels/tables.py).
+    skip = {"tools", "indicator_tables"}
+    return sorted(p for p in files if p.name.lower() != "readme.md" and not skip & set(p.relative_to(knowledge_dir).parts))
 
 
 def parse_item_file(path: Path) -> Item:

@@ -88,6 +88,9 @@ def render_markdown(rv: Review) -> str:
                     lines.append(f"  - 依据：{basis_text(f)}")
     else:
         lines.append("未发现问题。")
+    from reviewer.levels.render import markdown_section
+
+    lines += markdown_section(rv.extras.get("levels"))
     if rv.dropped_unverified:
         lines += ["", f"（另有 {rv.dropped_unverified} 项发现因引文无法在原文中核实而未显示。）"]
     return "\n".join(lines) + "\n"
@@ -158,5 +161,8 @@ def render_html(rv: Review) -> str:
                 out.append("</div>")
     else:
         out.append("<p>未发现问题。</p>")
+    from reviewer.levels.render import html_section
+
+    out.append(html_section(rv.extras.get("levels")))
     out.append("</body></html>")
     return "\n".join(out)

@@ -2,7 +2,7 @@
 
 from importlib import import_module
 
-FAMILY_MODULES = ["structure", "units", "economics", "targets", "reduction", "llm_checks", "balance", "boilerplate", "security", "consistency", "citations"]
+FAMILY_MODULES = ["structure", "units", "economics", "targets", "reduction", "llm_checks", "balance", "boilerplate", "security", "consistency", "citations", "levels"]
 
 for _name in FAMILY_MODULES:
     import_module(f"reviewer.rules.{_name}")
