@@ -98,20 +98,24 @@ def run_bench(corpus: Path, out: Path, runs: int = 3, sizes: list[int] | None = 
     print(f"基准测试：每个文件 1 次预热 + {runs} 次计时（中位数），独立进程测峰值内存")
     for name, industry, seed, fmt, long, scanned in FILES:
         t0 = time.perf_counter()
-        m = make_report(work / name, f"B{seed}", industry, seed, [], [fmt], long=long, scanned=scanned)
+        # DOCX has no pages of its own: the same report is also written as PDF to count printed pages
+        m = make_report(work / name, f"B{seed}", industry, seed, [], [fmt] if fmt == "pdf" else ["docx", "pdf"], long=long,
+                        scanned=scanned)
         path = work / name / m["files"][fmt]
         gen_s = time.perf_counter() - t0
+        load = os.getloadavg()[0]
         r = _measure(path, runs)
-        r.update(name=name, format=fmt, file_mb=round(path.stat().st_size / 2**20, 2), generate_s=round(gen_s, 1))
+        r.update(name=name, format=fmt, file_mb=round(path.stat().st_size / 2**20, 2), generate_s=round(gen_s, 1),
+                 printed_pages=m["pages"], load_avg_1min=round(load, 1))
         if "error" not in r:
-            pages = max(r["pages"], 1)
+            pages = max(r["printed_pages"] or r["pages"], 1)
             r["parse_s_per_page"] = r["parse_s"] / pages
             r["review_s_per_page"] = r["review_s"] / pages
         rows.append(r)
         if "error" in r:
             print(f"  {name:12s} 失败：{r['error']}")
         else:
-            print(f"  {name:12s} {r['pages']:4d}页 OCR{r['ocr_pages']}页 解析{r['parse_s']:6.2f}s（{r['parse_s_per_page'] * 1000:6.1f} ms/页） "
+            print(f"  {name:12s} {r['printed_pages']:4d}页 OCR{r['ocr_pages']}页 解析{r['parse_s']:6.2f}s（{r['parse_s_per_page'] * 1000:6.1f} ms/页） "
                   f"审查{r['review_s']:6.2f}s（{r['review_s_per_page'] * 1000:6.1f} ms/页） 峰值内存{r['peak_rss_mb']:.0f} MB")
     by = {r["name"]: r for r in rows}
     ocr = None
@@ -160,18 +164,20 @@ def _summary(name: str, data: dict) -> dict:
 def render_markdown(r: dict) -> str:
     lines = ["# 性能基准（整条流水线）", "",
              f"- 日期 {r['date']}，Python {r['machine']['python']}，CPU {r['machine']['cpus']} 核（与其他任务共享，数字偏保守）；"
-             f"每个文件 1 次预热 + {r['runs']} 次计时，取中位数；每个文件在独立进程中测量峰值内存。", "",
-             "| 文件 | 页数 | OCR页 | 大小(MB) | 解析(s) | 解析(ms/页) | 审查(s) | 审查(ms/页) | 峰值内存(MB) | 发现数 |",
-             "|---|---|---|---|---|---|---|---|---|---|"]
+             f"每个文件 1 次预热 + {r['runs']} 次计时，取中位数；每个文件在独立进程中测量峰值内存。",
+             "- 每页耗时按印刷页数计（DOCX 用同一报告写成 PDF 的页数；“解析器页数”是解析器按字数估计的 DOCX 页数）；"
+             "“负载”为测量开始时的 1 分钟平均负载，远高于 2 时说明机器正被其他任务占用。", "",
+             "| 文件 | 页数（印刷） | 解析器页数 | OCR页 | 大小(MB) | 解析(s) | 解析(ms/页) | 审查(s) | 审查(ms/页) | 峰值内存(MB) | 发现数 | 负载 |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for x in r["files"]:
         if "error" in x:
             lines.append(f"| {x['name']} | 失败：{x['error']} |||||||||")
             continue
-        lines.append(f"| {x['name']} | {x['pages']} | {x['ocr_pages']} | {x['file_mb']} | {x['parse_s']:.2f} | "
+        lines.append(f"| {x['name']} | {x['printed_pages']} | {x['pages']} | {x['ocr_pages']} | {x['file_mb']} | {x['parse_s']:.2f} | "
                      f"{x['parse_s_per_page'] * 1000:.1f} | {x['review_s']:.2f} | {x['review_s_per_page'] * 1000:.1f} | "
-                     f"{x['peak_rss_mb']:.0f} | {x['findings']} |")
+                     f"{x['peak_rss_mb']:.0f} | {x['findings']} | {x['load_avg_1min']} |")
     if r.get("ocr_s_per_scanned_page") is not None:
-        lines += ["", f"- OCR：每个扫描页约 {r['ocr_s_per_scanned_page']:.2f} s（同一报告扫描版与文字版的解析时间差 ÷ 扫描页数）。"]
+        lines += [f"- OCR：每个扫描页约 {r['ocr_s_per_scanned_page']:.2f} s（同一报告扫描版与文字版的解析时间差 ÷ 扫描页数）。"]
     if r.get("other_benchmarks"):
         lines += ["", "其他基准的结果文件（由各自模块生成）：" + "、".join(sorted(r["other_benchmarks"])) + "。"]
     lines.append("")
