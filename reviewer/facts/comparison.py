@@ -27,7 +27,15 @@ from reviewer.facts import (
     normalize_subject,
     subject_alias,
 )
-from reviewer.facts.shapes import cell_quote, is_repeated_header, memo, table_context, total_kind, views
+from reviewer.facts.shapes import (
+    cell_quote,
+    header_parts,
+    is_repeated_header,
+    memo,
+    table_context,
+    total_kind,
+    views,
+)
 from reviewer.facts.tables import TableView
 from reviewer.quantities import Quantity
 
@@ -113,10 +121,10 @@ def _column_groups(view: TableView) -> list[tuple[str, dict[str, int]]]:
     pollutant; a flat header gives one group named ''."""
     groups: dict[str, dict[str, int]] = {}
     for c, h in enumerate(view.headers):
-        role = _role(h.split("/")[-1]) or _role(h)
+        parts = header_parts(view, c)
+        role = _role(parts[-1]) or _role(h)
         if not role:
             continue
-        parts = h.split("/")
         group = "/".join(parts[:-1]) if len(parts) > 1 and _role(parts[-1]) else ""
         if _role(group):
             group = ""
@@ -244,6 +252,11 @@ def facts(doc: Document) -> list[Fact]:
             if ref.quantity.canonical_unit.startswith("mg/"):
                 aspect = "concentration"
             loc: Locator = ref.locator
+            q = ref.quantity
+            if role == "reduction" and q.canonical_value < 0:
+                # a signed change column ('变化量 −14.9'): the saving is its magnitude
+                q = q.model_copy(update={"value": -q.value, "canonical_value": -q.canonical_value,
+                                         "low": -q.high, "high": -q.low})
             periods = [period]
             # '实施前（2023年）': the before value is also that year's figure
             if role == "before" and ref.row is not None and ref.col is not None and row.view is not None:
@@ -254,8 +267,8 @@ def facts(doc: Document) -> list[Fact]:
             for per in periods:
                 out.append(Fact(
                     key=FactKey(subject=row.subject, aspect=aspect, period=per, scope=scope,
-                                basis=basis_of(ref.quantity)),
-                    quantity=ref.quantity, locator=loc, section=section, chapter=chapter, source="table",
+                                basis=basis_of(q)),
+                    quantity=q, locator=loc, section=section, chapter=chapter, source="table",
                     origin="comparison", label=row.label, quote=ref.quote, confidence=0.8,
                 ))
     return out

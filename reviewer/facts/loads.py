@@ -17,6 +17,7 @@ from reviewer.facts import norm_text, subject_alias
 from reviewer.facts.prose import sentences
 from reviewer.facts.shapes import (
     cell_quote,
+    header_parts,
     is_repeated_header,
     loc_data,
     memo,
@@ -107,9 +108,10 @@ def _col_tag(header: str) -> str:
     return m.group(0) if m else ""
 
 
-def _group(header: str) -> str:
-    parts = header.split("/")
-    return subject_alias("/".join(parts[:-1])) or "" if len(parts) > 1 else ""
+def _group(view: TableView, col: int) -> str:
+    """The pollutant a multi-row header groups the column under ('COD' over '浓度 | 排放量')."""
+    parts = header_parts(view, col)
+    return (subject_alias("".join(parts[:-1])) or "") if len(parts) > 1 else ""
 
 
 def _table_checks(doc: Document, view: TableView) -> list[LoadCheck]:
@@ -151,11 +153,16 @@ def _table_checks(doc: Document, view: TableView) -> list[LoadCheck]:
             load = view.quantity(r, lc)
             if load is None or load.kind != "number" or load.comparator:
                 continue
-            ltag, lgroup = _col_tag(view.headers[lc]), _group(view.headers[lc])
+            ltag, lgroup = _col_tag(view.headers[lc]), _group(view, lc)
             # the concentration of the same group (pollutant) and the same tag (产生/排放)
-            cands = [c for c in conc_cols if _group(view.headers[c]) == lgroup]
+            cands = [c for c in conc_cols if _group(view, c) == lgroup]
             tagged = [c for c in cands if _col_tag(view.headers[c]) == ltag]
             cands = tagged or [c for c in cands if not _col_tag(view.headers[c])]
+            lsubj = subject_alias(view.headers[lc])
+            if len(cands) > 1 and lsubj:
+                # 'COD浓度(mg/L) | COD(t) | 氨氮浓度(mg/L) | 氨氮(t)': pair by the pollutant in the header
+                cands = [c for c in cands if subject_alias(view.headers[c]) == lsubj]
+                lgroup = lgroup or lsubj
             if len(cands) != 1:
                 continue
             conc = view.quantity(r, cands[0])

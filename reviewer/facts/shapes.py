@@ -227,3 +227,14 @@ def qtext(q: Quantity) -> str:
 def pct_text(x: float, decimals: int = 2) -> str:
     """A percentage with fixed decimals ('1.00%'): percentages keep their trailing zeros."""
     return f"{x:.{max(0, decimals)}f}%"
+
+
+def header_parts(view: TableView, col: int) -> list[str]:
+    """The distinct header-row texts of a column, top to bottom ('COD' / '实施前'). TableView.headers
+    joins them with '/', which units such as mg/L also contain, so split the rows, not the text."""
+    out: list[str] = []
+    for r in range(min(view.table.header_rows, view.table.n_rows)):
+        t = view.table.cell(r, col).strip()
+        if t and t not in out:
+            out.append(t)
+    return out or [view.headers[col] if col < len(view.headers) else ""]

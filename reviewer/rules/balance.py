@@ -38,7 +38,8 @@ def _water_tables(run: RuleRun) -> list[WaterTable]:
 
 def _name(bal: Balance) -> str:
     if bal.kind == "element":
-        return f"{bal.subject}元素平衡"
+        element = re.fullmatch(r"[铬镍铜锌铅镉汞砷锡银金铁硫氮磷氟氯]|[A-Z][a-z]?", bal.subject or "")
+        return f"{bal.subject}{'元素' if element else ''}平衡"
     return KIND_ZH[bal.kind]
 
 

@@ -18,6 +18,7 @@ from reviewer.facts.shapes import (
     additive_column,
     additive_quantity,
     cell_quote,
+    header_parts,
     is_of_which,
     is_repeated_header,
     is_total_text,
@@ -342,7 +343,7 @@ def _sum_finding(run: RuleRun, view: TableView, row: int, col: int, total: Quant
     decimals = max([total.decimals, *(x.decimals for x in items)])
     factor = total.canonical_value / total.value if total.value else 1.0
     shown = s / factor if factor else s
-    label = " ".join(t for t in view.row_labels(row)[:2])
+    label = " ".join(t for t in view.row_labels(row)[:2] if norm(t) not in EMPTY_CELL_TEXTS)
     header = view.headers[col] if col < len(view.headers) else ""
     return run.finding(
         f"合计与分项之和不符：{label}（{header}）为 {total.raw}，{len(items)} 项分项之和为 "
@@ -357,13 +358,14 @@ def _sum_finding(run: RuleRun, view: TableView, row: int, col: int, total: Quant
 
 
 def _check_total_columns(run: RuleRun, view: TableView) -> Iterator[Finding]:
-    tcols = [c for c, h in enumerate(view.headers) if is_total_text(h.split("/")[-1]) and c != view.label_col]
+    parts = {c: header_parts(view, c) for c in range(view.ncols)}
+    tcols = [c for c in range(view.ncols) if is_total_text(parts[c][-1]) and c != view.label_col]
     for tc in tcols:
-        group = view.headers[tc].split("/")[:-1]
+        group = parts[tc][:-1]
         items_cols = [
             c for c in range(view.label_col + 1, tc)
-            if c not in tcols and additive_column(view, c) and view.headers[c].split("/")[:-1] == group
-            and not is_total_text(view.headers[c].split("/")[-1])
+            if c not in tcols and additive_column(view, c) and parts[c][:-1] == group
+            and not is_total_text(parts[c][-1])
         ]
         if len(items_cols) < run.params.min_items:
             continue

@@ -79,7 +79,7 @@ def source() -> str:
     return (DATA / "report_plating.md").read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("name", ["report_plating.md", "report_dyeing.md"])
+@pytest.mark.parametrize("name", ["report_plating.md", "report_dyeing.md", "report_paper_variants.md"])
 def test_clean_docx_has_no_numeric_findings(name, tmp_path):
     path = md_to_docx((DATA / name).read_text(encoding="utf-8"), tmp_path / "clean.docx")
     rv = _review(path, tmp_path)
@@ -200,3 +200,22 @@ def test_clean_pdf_has_no_numeric_findings_and_defect_is_found(tmp_path):
     rv = _review(md_to_pdf(bad, tmp_path / "bad.pdf"), tmp_path)
     hits = [f for f in rv.findings if f.rule_id == "RED003"]
     assert hits and hits[0].location.page is not None and hits[0].location.table is not None
+
+
+@pytest.mark.parametrize(
+    "old, new, rule_id",
+    [
+        ("| 2022 | 146.8 | 39.6 | 58.1 |", "| 2022 | 146.8 | 39.6 | 68.1 |", "RED005"),  # pollutant named in the header
+        ("| 7-9月 | 10-12月 | 合计 |\n|---|---|---|---|---|---|\n| 制浆车间 | 520 | 540 | 560 | 530 | 2150 |",
+         "| 7-9月 | 10-12月 | 合计 |\n|---|---|---|---|---|---|\n| 制浆车间 | 520 | 540 | 560 | 530 | 2250 |", "RED003"),
+        ("| 抄纸 | 2,410 | 14,460 | 16,870 |", "| 抄纸 | 2,410 | 14,460 | 18,870 |", "BAL004"),
+        ("年节水14.9万m³", "年节水19.4万m³", "CON001"),  # signed change column vs plant saving
+        ("差额为1.7 t/d，占输入量的0.45%", "差额为1.7 t/d，占输入量的0.54%", "BAL002"),
+    ],
+)
+def test_injected_defect_found_in_third_layout(tmp_path, old, new, rule_id):
+    source = (DATA / "report_paper_variants.md").read_text(encoding="utf-8")
+    assert old in source, old
+    path = md_to_docx(source.replace(old, new, 1), tmp_path / f"{rule_id}.docx")
+    rv = _review(path, tmp_path)
+    assert rule_id in [f.rule_id for f in rv.findings], [f.message for f in rv.findings]
