@@ -614,11 +614,35 @@ class Identity(BaseModel):
         core = mention.core if isinstance(mention, OrgMention) else org_core(mention)
         if self.enterprise and (name in self.enterprise or self.enterprise in name):
             return len(name) >= 4 or name == self.enterprise
+        if self._foreign_place_prefix(name):
+            return False  # '淄博祥和纸业' is not '邢台祥和造纸': same brand, another city
         for s in self.short_names:
             if len(s) >= 2 and s in name:
                 return True
         return bool(self.core and len(self.core) >= 2 and core and (self.core in core or core in self.core)
                     and len(core) >= 2)
+
+    def _foreign_place_prefix(self, name: str) -> bool:
+        """True when the name starts with a place that contradicts this enterprise's location."""
+        chain = self.place_chain()
+        if not chain:
+            return False
+        own_prov = chain[0].province_code
+        own_city = next((p.city_code for p in chain if p.rank >= RANK_CITY), None)
+        d = divisions()
+        pos = 0
+        for pm in d.find(name, address=True):
+            if pm.start != pos:
+                break
+            pos = pm.end
+            readings = [c for c in pm.candidates if c.rank <= RANK_CITY or pm.text in d.full]
+            if not readings:
+                continue
+            fits = any(c.province_code == own_prov and (own_city is None or c.rank == RANK_PROVINCE
+                                                       or c.city_code == own_city) for c in readings)
+            if not fits:
+                return True
+        return False
 
     def is_agency_org(self, mention: OrgMention | str) -> bool:
         name = _strip_invisible(mention.name if isinstance(mention, OrgMention) else mention)

@@ -178,7 +178,8 @@ class Normalizer:
         return _KEEP.sub("", t)
 
 
-# Figures that identify a report: numbers with three or more significant digits. Years, dates,
+# Figures that identify a report: decimals with three or more significant digits and integers of
+# four or more digits. Years, dates,
 # list numbers and codes glued to letters (certificate, permit numbers of the same agency) are
 # shared by independent reports and do not count.
 _FIGURE = re.compile(r"(?<![A-Za-z\d.])(?:\d+\.\d+|\d{3,10})(?![A-Za-z\d.])")
@@ -188,8 +189,9 @@ _YEAR = re.compile(r"^(19[5-9]\d|20\d\d)(\.(0?[1-9]|1[0-2])(\.\d{1,2})?)?$")  # 
 def figure_mask(text: str) -> list[bool]:
     mask = [False] * len(text)
     for m in _FIGURE.finditer(text):
-        if _YEAR.match(m.group(0)) or len(m.group(0).replace(".", "").lstrip("0")) < 3:
-            continue  # years, and short values such as weights 0.25 that indicator systems fix
+        n = m.group(0)
+        if _YEAR.match(n) or len(n.replace(".", "").lstrip("0")) < 3 or ("." not in n and len(n) < 4):
+            continue  # years; short values such as weights 0.25; small counts (123 people) a template repeats
         for i in range(m.start(), m.end()):
             mask[i] = True
     return mask
@@ -278,7 +280,8 @@ def _numeric_cell(s: str) -> str | None:
 
 
 def _significant(num: str) -> int:
-    digits = re.sub(r"[^\d]", "", num).lstrip("0")
+    """Significant digits: 82.75 → 4, 100.00 → 1, 0.050 → 1, 233700 → 4."""
+    digits = re.sub(r"[^\d]", "", num).strip("0")
     return len(digits)
 
 
@@ -319,7 +322,9 @@ def anomalies_of(doc: Document) -> list[Anomaly]:
             if any(_STANDARD_TABLE.search(c) for c in row[:2]):
                 continue
             nums = [n for c in row if (n := _numeric_cell(c))]
-            if len(nums) >= 3 and sum(1 for n in nums if _significant(n) >= 3) >= 2:
+            # two measured values of a balance row (82.75 | 75.41) are as telling as a long row
+            if len(nums) >= 2 and sum(1 for n in nums if _significant(n) >= 3) >= 2 \
+                    and sum(_significant(n) for n in nums) >= 7:
                 add("numrow", "|".join(nums), " | ".join(c for c in row if c.strip()))
     for b in doc.blocks:
         if b.kind != "paragraph":

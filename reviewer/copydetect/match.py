@@ -79,12 +79,20 @@ class Match:
 
 
 def same_enterprise(fp: Fingerprint, other: StoredReport) -> bool:
+    """The same file, or the same enterprise (a revised report): same full name, or the same proper
+    core in the same city — '石家庄盛元纺织印染' and '襄阳盛元纺织科技' are two enterprises."""
     if fp.report_id == other.report_id:
         return True
     if fp.enterprise and other.enterprise and fp.enterprise == other.enterprise:
         return True
     a, b = fp.enterprise_core, other.enterprise_core
-    return bool(a and b and len(a) >= 2 and a == b)
+    if not (a and b and len(a) >= 2 and a == b):
+        return False
+    if fp.city and other.city:
+        return fp.city == other.city
+    if fp.province and other.province:
+        return fp.province == other.province
+    return True
 
 
 def find_matches(fp: Fingerprint, store: FingerprintStore, settings, view: ShingleView | None = None,
@@ -173,10 +181,11 @@ def _data_estimate(a_sig, a_n: int, b_sig, b_n: int, min_n: int) -> float:
 
 
 def _strong_anomalies(items: list[tuple[str, str]], cs) -> bool:
+    """Enough shared raw data to call a pair copied on its own. A shared author name alone is not:
+    common personal names recur by chance; it raises the rank of a pair matched on other grounds."""
     rows = sum(1 for k, _ in items if k == "numrow")
     nums = sum(1 for k, _ in items if k == "number")
-    meta = sum(1 for k, _ in items if k.startswith("meta_"))
-    return rows >= cs.min_shared_rows or nums >= cs.min_shared_numbers or meta >= 1
+    return rows >= cs.min_shared_rows or nums >= cs.min_shared_numbers
 
 
 def _verify(a: ShingleView, b: ShingleView, other: StoredReport, anomalies: list[tuple[str, str]],

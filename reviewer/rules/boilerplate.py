@@ -711,4 +711,4 @@ def duplicate_finding(run: RuleRun, m) -> Finding:
     )
 
 
-__all__ = ["RANK_PROVINCE", "duplicate_finding", "identity_of", "quote_around", "sentence_span"]
+__all__ = ["duplicate_finding", "identity_of", "quote_around", "sentence_span"]

@@ -155,22 +155,42 @@ def test_copied_data_table_alone_is_matched_as_data(settings, tmp_path):
     assert sum(1 for k, _ in ms[0].anomalies if k == "numrow") == 5
 
 
-def test_same_author_across_agencies_is_an_anomaly_but_not_within_one_agency(settings, tmp_path):
+def test_same_author_across_agencies_ranks_a_copy_but_does_not_make_one(settings, tmp_path):
     s = settings.model_copy(deep=True)
     s.paths.data_dir = tmp_path
-    a, b = make_report(600), make_report(601)
-    da, db = parse_markdown_text(a.text, "a.md"), parse_markdown_text(b.text, "b.md")
-    da.metadata.author = db.metadata.author = "张工-咨询部"
-    fa, fb = fingerprint(da, s), fingerprint(db, s)
-    assert fa.agency != fb.agency
-    assert any(x.kind == "meta_author" for x in fb.anomalies)
+    src = make_report(600)
+    copy = make_copy(src, 601, change_numbers=0.2, place=PLACES[4])
+    other = make_report(602, PLACES[9])
+    docs = [parse_markdown_text(r.text, f"{n}.md") for r, n in ((src, "src"), (copy, "copy"), (other, "other"))]
+    for d in docs:
+        d.metadata.author = "张工-咨询部"
+    fa, fc, fo = (fingerprint(d, s) for d in docs)
+    assert fa.agency != fc.agency and any(x.kind == "meta_author" for x in fc.anomalies)
     st = open_store(s)
     st.add(fa)
-    ms = find_matches(fb, st, s)
+    ms = find_matches(fc, st, s)
     assert ms and ("meta_author", "张工-咨询部") in ms[0].anomalies
-    # the same agency's staff writing two reports is normal
-    fb.agency = fa.agency
-    assert all(("meta_author", "张工-咨询部") not in m.anomalies for m in find_matches(fb, st, s))
+    # an unrelated report of another agency with the same author name is not a copy by that alone
+    assert find_matches(fo, st, s) == []
+    # within one agency the same author is normal and not even listed
+    fc.agency = fa.agency
+    assert all(("meta_author", "张工-咨询部") not in m.anomalies for m in find_matches(fc, st, s))
+    st.close()
+
+
+def test_same_brand_in_another_city_is_another_enterprise(settings, tmp_path):
+    """Brand names repeat across the country; a copy between two '恒盛' firms is still a copy."""
+    s = settings.model_copy(deep=True)
+    s.paths.data_dir = tmp_path
+    src = make_report(650, PLACES[0])
+    copy = make_copy(src, 651, place=PLACES[8])
+    text = copy.text.replace(copy.short, src.short).replace(copy.enterprise, copy.place[1][:-1] + src.short + "有限公司")
+    fa = fingerprint(parse_markdown_text(src.text, "a.md"), s)
+    fb = fingerprint(parse_markdown_text(text, "b.md"), s)
+    assert fa.enterprise_core == fb.enterprise_core and fa.city != fb.city
+    st = open_store(s)
+    st.add(fa)
+    assert [m.kind for m in find_matches(fb, st, s)] == ["report"]
     st.close()
 
 
