@@ -487,6 +487,8 @@ def _column_groups(tv: TableView) -> list[dict]:
 def _extract_table(tv: TableView, doc: Document) -> EnergyTable | None:
     if not _is_energy_table(tv):
         return None
+    if len(tv.year_rows) >= 2 and not header_years(tv):
+        return None  # years down the rows, carriers across: read as series (_split_table_rows)
     caption = tv.table.caption or ""
     note_basis = None
     note_quote = None
@@ -823,49 +825,65 @@ def _is_coal_unit(unit: str | None) -> bool:
     return info is not None and info.canonical == "tce"
 
 
+def _series(tv: TableView) -> list[tuple[str, str | None, list[tuple[int, int, int]], str]]:
+    """(label, unit, [(year, row, col)], orientation) for each labelled series of a yearly table:
+    rows with years as columns, or columns with years as rows ('年份 | 电力（万kWh） | 蒸汽（t）')."""
+    from reviewer.quantities import unit_from_header
+
+    out = []
+    years = header_years(tv)
+    if years:
+        for r in tv.table.body_rows():
+            out.append((tv.label(r), tv.row_unit(r), [(y, r, c) for c, y in years.items()], "row"))
+    elif len(tv.year_rows) >= 2:
+        for c in range(tv.n_cols):
+            if c == tv.label_col or c in tv.seq_cols or c == tv.unit_col:
+                continue
+            header = tv.headers[c]
+            unit = unit_from_header(header) or tv.table_unit
+            out.append((header, unit, [(y, r, c) for r, y in tv.year_rows.items()], "col"))
+    return out
+
+
 def _split_table_rows(doc: Document, energy_tables: set[int]) -> list[EnergyRow]:
     """'近三年能源实物消耗量' (电力 | 万kWh | years) and '近三年能源消耗折标准煤' (电力折标煤 | tce | years)
-    as two tables: pair each carrier's amount and standard coal by year."""
-    amounts: dict[tuple[str, int], tuple[Quantity, TableView, int]] = {}
-    coal: list[tuple[str, int, Quantity, TableView, int, int]] = []
+    as two tables, in either orientation: pair each carrier's amount and standard coal by year."""
+    amounts: dict[tuple[str, int], tuple[Quantity, TableView, int, int]] = {}
+    coal: list[tuple[str, int, Quantity, TableView, int, int, str, str]] = []
     for tv in views(doc):
         if tv.table.index in energy_tables:
             continue
-        years = header_years(tv)
-        if not years:
-            continue
-        for r in tv.table.body_rows():
-            label = tv.label(r)
+        for label, unit, cells, orient in _series(tv):
             carrier = carrier_of(label)
             if carrier is None or (_NOT_AMOUNT_LABEL.search(norm(label)) and not re.search(r"折标|标煤", label)):
                 continue
-            unit = tv.row_unit(r)
             is_coal = re.search(r"折标|标煤|标准煤", label) is not None or _is_coal_unit(unit)
-            for c, y in years.items():
+            for y, r, c in cells:
                 cell = tv.table.cell(r, c)
                 if is_coal:
                     q = parse_quantity(cell, unit if _is_coal_unit(unit) else "tce")
                     if q is not None and q.kind == "number" and q.canonical_unit == "tce":
                         q.locator = tv.locator(r, c)
-                        coal.append((carrier, y, q, tv, r, c))
+                        coal.append((carrier, y, q, tv, r, c, label, orient))
                 else:
                     q = parse_quantity(cell, unit or tv.col_unit(c))
                     if q is None or q.kind != "number" or not q.canonical_unit or "/" in q.canonical_unit.replace("/a", ""):
                         continue
                     q.locator = tv.locator(r, c)
-                    amounts.setdefault((carrier, y), (q, tv, r))
+                    amounts.setdefault((carrier, y), (q, tv, r, c))
     out = []
-    for carrier, y, q, tv, r, c in coal:
+    for carrier, y, q, tv, r, c, label, orient in coal:
         hit = amounts.get((carrier, y))
         if hit is None:
             continue
-        amount, atv, ar = hit
-        if atv is tv and ar == r:
+        amount, atv, ar, ac = hit
+        if atv is tv and (ar == r if orient == "row" else ac == c):
             continue
+        quote = _row_quote(tv, r, [c]) if orient == "row" else cells_quote(tv, r, [tv.label_col, c])
         out.append(EnergyRow(
-            carrier=carrier, label=tv.label(r), period=str(y), amount=amount, coefficient=None, tce=q,
+            carrier=carrier, label=label, period=str(y), amount=amount, coefficient=None, tce=q,
             table=tv.table.index, block=tv.block.index if tv.block else None, row=r, tce_col=c,
-            quote=_row_quote(tv, r, [c]), locator=tv.locator(r, c),
+            quote=quote, locator=tv.locator(r, c),
         ))
     return out
 

@@ -254,6 +254,8 @@ def totals(doc: Document, ctx: Any = None) -> dict[tuple[str, str, str], Total]:
     carrier_subject = {"电力": "电", "新水": "新鲜水"}
     for t in energy.tables:
         for row in t.rows:
+            if row.table is None:
+                continue  # a sentence ('年节约蒸汽…t，折合标准煤…') converts a saving, not a total
             if row.is_total and row.tce is not None:
                 add("综合能耗", row.tce, row.quote, row.locator, row.label)
             elif row.carrier and row.amount is not None:

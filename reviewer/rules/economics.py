@@ -120,6 +120,9 @@ def _other(*ms: Metric | None, exclude: Metric | None = None) -> list[dict]:
 _DEFINES_P = re.compile(r"N=I/P|回收期[^。；]{0,6}=[^。；]{0,8}投资[^。；]{0,4}/[^。；]{0,4}(年节约|年节省|年运行费用节省|年经济效益|P)")
 
 
+_DEFINES_F = re.compile(r"N=I/F|回收期[^。；]{0,6}=[^。；]{0,8}投资[^。；]{0,4}/[^。；]{0,4}(年净现金流量|净现金流量|F)")
+
+
 # ---------------------------------------------------------------------------------------------
 # ECO001 payback
 # ---------------------------------------------------------------------------------------------
@@ -161,7 +164,9 @@ def check_payback(run: RuleRun) -> Iterator[Finding]:
     """
     p: PaybackParams = run.params
     rel = p.rel_tol_pct / 100
-    defines_p = bool(_DEFINES_P.search(normalize_for_match(run.doc.text)))
+    full = normalize_for_match(run.doc.text)
+    defines_p = bool(_DEFINES_P.search(full))
+    defines_f = bool(_DEFINES_F.search(full))
     for ev in evaluations(run):
         if ev.payback is None or ev.investment is None:
             continue
@@ -173,8 +178,12 @@ def check_payback(run: RuleRun) -> Iterator[Finding]:
         stated = (q.low * scale, q.high * scale)
         inv, inv_lo, inv_hi = _money(ev.investment)
         candidates = []
-        # N = I/F (handbook); I/P only when the report has no F for the option or defines N = I/P
+        # N = I/F (handbook); I/P only when the report defines N = I/P, or gives no F for the option
+        # and does not say N = I/F either (then the check is less certain: a warning)
+        if ev.net_cash_flow is None and defines_f and not defines_p:
+            continue  # this option's F was not read (e.g. a table the parser could not rebuild)
         use_p = ev.net_cash_flow is None or defines_p
+        p_only = ev.net_cash_flow is None and not defines_p
         for label, m in (("年净现金流量 F", ev.net_cash_flow), ("年运行费用节省额 P", ev.annual_saving)):
             if m is None or (m is ev.annual_saving and not use_p):
                 continue
@@ -201,6 +210,7 @@ def check_payback(run: RuleRun) -> Iterator[Finding]:
             ev.payback.quote, ev.payback.locator,
             expected=round(expected, 2), found=n_years,
             data=_metric_data(ev), other=_other(ev.investment, m, exclude=ev.payback),
+            severity="warning" if p_only else None, confidence=0.6 if p_only else 1.0,
         )
 
 

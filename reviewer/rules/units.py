@@ -416,7 +416,8 @@ def check_electricity_basis(run: RuleRun) -> Iterator[Finding]:
     kgce/kWh，随年份变化）。
     - 报告声称按当量值（或等价值）折算，而实际使用的系数属于另一口径 → 错误；
     - 同一份报告中电力系数在两种口径之间混用且未分别注明 → 错误；
-    - 对电力做了折标却通篇未说明采用当量值还是等价值 → 警告。
+    - 对电力按等价值一类的系数（如 0.30、0.404 kgce/kWh）折标，却通篇未说明采用当量值还是等价值 → 警告
+      （0.1229 kgce/kWh 本身即当量值，不因未写“当量值”而提示）。
 
     ## 为什么重要
     当量值与等价值相差约 2.5 倍，口径不同会使综合能耗、单位产品能耗和节能量完全不可比；
@@ -493,7 +494,12 @@ def check_electricity_basis(run: RuleRun) -> Iterator[Finding]:
         text = run.doc.text
         if "当量值" in text or "等价值" in text:
             return
-        v, _declared, quote, loc, _origin = used[0]
+        # 0.1229 kgce/kWh is the 当量值 by definition; the missing statement matters when the
+        # number is an 等价值 (year-specific, source needed) or not recognisable
+        unclear = [u for u in used if _classify_electricity(u[0], p) != "当量值"]
+        if not unclear:
+            return
+        v, _declared, quote, loc, _origin = unclear[0]
         yield run.finding(
             f"未说明电力折标准煤采用当量值还是等价值（此处系数约 {fmt_number(v)} kgce/kWh）",
             quote, loc, expected="注明当量值或等价值", found="未说明", severity="warning",
@@ -813,11 +819,14 @@ class _Stmt:
 _DIGITS = re.compile(r"\d[\d,，]*(?:\.\d+)?")
 
 
-def _sig_digits(q) -> str:
+def _sig_digits(q) -> tuple[str, int]:
+    """(digits without leading/trailing zeros, number of significant digits as written):
+    '75640.000' → ('7564', 8), '0.300' → ('3', 3)."""
     m = _DIGITS.search(q.raw or "")
     if not m:
-        return ""
-    return m.group(0).replace(",", "").replace("，", "").replace(".", "").lstrip("0").rstrip("0")
+        return "", 0
+    d = m.group(0).replace(",", "").replace("，", "").replace(".", "").lstrip("0")
+    return d.rstrip("0"), len(d)
 
 
 def scale_slips(run: RuleRun, rel: float = 0.002) -> list[tuple[_Stmt, _Stmt, int]]:
@@ -870,8 +879,8 @@ def _same_quantity_slips(run: RuleRun, rel: float) -> list[tuple[_Stmt, _Stmt, i
                     continue
                 strict = bool(period) and a.key.scope == b.key.scope
                 k = scale_power(a.quantity, b.quantity, rel_tol=rel)
-                da, db = _sig_digits(a.quantity), _sig_digits(b.quantity)
-                if k is not None and not strict and (len(da) < 3 or len(db) < 3):
+                (da, na), (db, nb) = _sig_digits(a.quantity), _sig_digits(b.quantity)
+                if k is not None and not strict and (na < 3 or nb < 3):
                     k = None  # without a year, only numbers with enough digits are the same number
                 if k is None and da == db and len(da) >= 3:
                     k = scale_power(a.quantity, b.quantity, powers=(1,), rel_tol=rel)
