@@ -128,7 +128,7 @@ def _load_extensions() -> None:
     import importlib
 
     for mod in ("reviewer.knowledge.cli", "reviewer.batch", "reviewer.store.cli", "reviewer.webapi.cli",
-                "reviewer.llm.cli"):
+                "reviewer.llm.cli", "reviewer.levels.cli"):
         try:
             importlib.import_module(mod)
         except ModuleNotFoundError as exc:
