@@ -353,3 +353,39 @@ def test_same_option_listed_in_both_categories_without_benefits():
 """
     findings = _run(md, "ECO005")
     assert len(findings) == 1 and "C3" in findings[0].message and "C14" in findings[0].message
+
+
+YEARS_DOWN = """
+表2-6 近三年能源实物消耗量
+
+| 年份 | 电力（kWh） | 蒸汽（t） | 天然气（万m³） |
+|---|---|---|---|
+| 2022年 | 1571900 | 7703 | 2.79 |
+| 2023年 | 1674200 | 8107 | 2.83 |
+| 2024年 | 1631700 | 7985 | 2.79 |
+
+表2-7 近三年能源消耗折标准煤
+
+单位：tce
+
+| 年份 | 电力折标煤 | 蒸汽折标煤 | 天然气折标煤 | 综合能源消费量 |
+|---|---|---|---|---|
+| 2022年 | 193.19 | 990.61 | 33.88 | 1217.68 |
+| 2023年 | 205.76 | 1042.56 | 34.36 | 1282.68 |
+| 2024年 | 200.54 | 1026.87 | 33.88 | 1261.29 |
+
+注：电力采用当量值：电力0.1229 kgce/kWh，蒸汽128.6 kgce/t，天然气1.2143 kgce/m³。
+"""
+
+
+def test_years_down_the_rows_and_carriers_across():
+    assert not _run(YEARS_DOWN, "UNI")
+    bad = YEARS_DOWN.replace("| 2022年 | 193.19 | 990.61 |", "| 2022年 | 193.19 | 9906.06 |")
+    findings = _run(bad, "UNI001")
+    assert [(f.location.table, f.location.row, f.location.col) for f in findings] == [(2, 2, 3)]
+
+
+def test_a_saving_sentence_is_not_a_total():
+    md = YEARS_DOWN + "\n方案实施后可年节约蒸汽29439t，折合标准煤3785.80t/a，环境效益显著。\n"
+    findings = _run(md, "TGT003")
+    assert len(findings) == 1 and "8,107" in findings[0].message
