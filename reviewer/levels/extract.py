@@ -124,7 +124,7 @@ def parse_value(text: str) -> tuple[float | None, str | None, bool]:
         return None, None, False
     if is_not_applicable(t):
         return None, None, True
-    m = _VALUE.match(t)
+    m = _VALUE.match(t) or _VALUE.match(re.sub(r"[(（][^)）]*[)）]", "", t))  # '18.6（2023年）'
     if m:
         return float(m.group("num").replace(",", "")), None, False
     return None, t, False
@@ -151,6 +151,7 @@ class ReportRow:
     stated_level: int | None
     cells: dict[str, int] = field(default_factory=dict)  # role -> column
     name_raw: str = ""
+    block: Block | None = None  # the table block holding the row (a continued table has several)
 
     @property
     def key(self) -> str:
@@ -218,7 +219,10 @@ def _roles(table: Table) -> tuple[dict[str, int], dict[int, int]]:
                 roles["weight_pending"] = c  # left of the indicator name: the class weight
         elif re.search(r"达到|所达|评价等级|评价级别|级别|等级|评价结果|判定|水平$", last) and "基准" not in last:
             roles.setdefault("level", c)
-        elif re.search(r"得分|分数", last):
+        elif re.search(r"得分|分数|分值", last):
+            m = GRADE_RE.search(h) or re.search(r"Y_?(III|II|I)", h)
+            if m:
+                roles.setdefault(f"score{_TOKEN[m.group(1)]}", c)
             continue
         elif re.search(r"企业|现状|实际|本厂|本公司|审核前|\d{4}年|数值|指标值", last) and "value" not in roles:
             roles["value"] = c
@@ -262,12 +266,24 @@ def parse_indicator_table(block: Block) -> ReportTable | None:
             roles["name"] = roles.pop("cls")  # a single indicator column
         else:
             return None
-    if "value" not in roles and "level" not in roles:
+    if "value" not in roles and "level" not in roles and not any(k.startswith("score") for k in roles):
         return None
+    rows, marks = _parse_rows(block, roles, levels, table.header_rows, ("", None))
+    if len(rows) < 2:
+        return None
+    return ReportTable(table=table, block=block, rows=rows, roles=roles, level_cols=levels,
+                       phase=phase_of_block(block, table.caption or ""), has_limiting_marks=marks)
+
+
+def _parse_rows(block: Block, roles: dict[str, int], levels: dict[int, int], first_row: int,
+                carry: tuple[str, float | None]) -> tuple[list[ReportRow], bool]:
+    table = block.table
+    assert table is not None
     rows: list[ReportRow] = []
-    cls, cls_w = "", None
+    cls, cls_w = carry
     limiting_marks = False
-    for r in table.body_rows():
+    name_header = compact(table.header_text(roles["name"]).split("/")[-1]) if first_row else ""
+    for r in range(first_row, table.n_rows):
         cell = {k: table.cell(r, c) for k, c in roles.items()}
         raw_name = cell.get("name", "").strip()
         cells_all = [x.strip() for x in table.rows[r] if x.strip()]
@@ -276,7 +292,7 @@ def parse_indicator_table(block: Block) -> ReportTable | None:
             if m:  # a full-width class row: '一、资源消耗指标（0.1）'
                 cls, cls_w = m.group("name"), float(m.group("w")) if m.group("w") else None
                 continue
-        if not raw_name or compact(raw_name) == compact(table.header_text(roles["name"]).split("/")[-1]):
+        if not raw_name or (name_header and compact(raw_name) == name_header):
             continue
         if re.search(r"合计|总计|综合评价指数|小计|总分", compact(raw_name)):
             continue
@@ -303,18 +319,48 @@ def parse_indicator_table(block: Block) -> ReportTable | None:
         value, value_text, na = parse_value(value_raw)
         lvl_raw = cell.get("level", "")
         stated = level_of_cell(lvl_raw) if lvl_raw else None
+        if stated is None:
+            stated = _level_from_scores(cell)
         if lvl_raw and is_not_applicable(lvl_raw) and value is None:
             na = True
         rows.append(ReportRow(
             row=r, cls=cls, cls_weight=cls_w, name=normalize_name(raw_name), name_raw=raw_name, limiting=limiting,
             unit=cell.get("unit", "").strip(), weight=weight, weight_group=float(wg.group("w")) if wg else None,
             thresholds=thresholds, value=value, value_text=value_text, value_raw=value_raw.strip(), not_applicable=na,
-            stated_level=stated, cells={k: c for k, c in roles.items() if c is not None},
+            stated_level=stated, cells={k: c for k, c in roles.items() if c is not None}, block=block,
         ))
-    if len(rows) < 2:
+    return rows, limiting_marks
+
+
+def _level_from_scores(cell: dict[str, str]) -> int | None:
+    """Per-level score columns ('I级得分 | II级得分 | III级得分', 100 or 0): the best level scored."""
+    scores = {int(k[-1]): _num(v) for k, v in cell.items() if k.startswith("score") and _num(v) is not None}
+    if len(scores) < 2:
         return None
-    return ReportTable(table=table, block=block, rows=rows, roles=roles, level_cols=levels,
-                       phase=phase_of_block(block, table.caption or ""), has_limiting_marks=limiting_marks)
+    for k in (1, 2, 3):
+        if (scores.get(k) or 0) > 0:
+            return k
+    return 0 if len(scores) == 3 else None
+
+
+def _continuation(block: Block, prev: ReportTable) -> list[ReportRow]:
+    """Rows of a table that continues ``prev`` (same columns, no header of its own, or the same header)."""
+    t = block.table
+    if t is None or t.n_cols != prev.table.n_cols:
+        return []
+    _, levels = _roles(t)
+    if 1 in levels and 2 in levels:  # a header of its own (a lone '三级' cell is data)
+        if levels != prev.level_cols:
+            return []
+        first = t.header_rows  # a repeated header
+    else:
+        first = 0
+    last = prev.rows[-1]
+    rows, _ = _parse_rows(block, prev.roles, prev.level_cols, first, (last.cls, last.cls_weight))
+    # a continuation must look like indicator rows: thresholds in the 基准值 columns
+    if not rows or sum(1 for r in rows if any(v is not None for v in r.thresholds.values())) < max(1, len(rows) // 2):
+        return []
+    return rows
 
 
 _AFTER = re.compile(r"实施后|审核后|本轮审核完成后|通过本轮审核|方案实施|实施效果|提升(?:到|至)|提高(?:到|至)|改善后|验收")
@@ -330,13 +376,27 @@ def phase_of_block(block: Block, extra: str = "") -> str | None:
     return None
 
 
+_TRIVIAL_BETWEEN = re.compile(r"^(续表|续|\(续\)|（续）|表\s*[\d一二三四五六七八九十.\-－]+.*续.*)?$")
+
+
 def find_indicator_tables(doc: Document) -> list[ReportTable]:
-    out = []
+    out: list[ReportTable] = []
+    prev: ReportTable | None = None
+    prev_end = -1
     for b in doc.blocks:
         if b.kind == "table" and b.table is not None:
+            if prev is not None and all(_TRIVIAL_BETWEEN.match(compact(x.text)) for x in doc.blocks[prev_end + 1:b.index]):
+                more = _continuation(b, prev)
+                if more:
+                    prev.rows.extend(more)
+                    prev_end = b.index
+                    continue
             t = parse_indicator_table(b)
             if t is not None:
                 out.append(t)
+                prev, prev_end = t, b.index
+            else:
+                prev = None
     return out
 
 
@@ -440,7 +500,7 @@ class StatedY:
     block: int
 
 
-_Y = re.compile(r"Y\s*_?\s*[{(（]?\s*(III|II|I|3|2|1)\s*[})）]?\s*(?:值)?\s*[=＝:：]\s*(" + _NUM + r")")
+_Y = re.compile(r"Y\s*_?\s*[{(（]?\s*(III|II|I|3|2|1)\s*[})）]?\s*(?:值)?\s*(?:[=＝:：]|为|是|达到)\s*(" + _NUM + r")")
 
 
 def find_stated_y(doc: Document) -> list[StatedY]:

@@ -57,19 +57,25 @@ def _basis(clause: str = "等级判定") -> Basis:
 
 def _cell_locator(t: TableAssessment, r: ScoredRow, role: str):
     col = r.src.cells.get(role)
-    return t.table.block.locator(row=r.src.row, col=col)
+    return _blk(t, r.src).locator(row=r.src.row, col=col)
 
 
 def _cell_other(t: TableAssessment, r: ScoredRow, role: str, where: str) -> dict:
     col = r.src.cells.get(role)
-    text = t.table.table.cell(r.src.row, col) if col is not None else r.src.name_raw
-    return {"quote": text.strip() or r.src.name_raw, "block": t.table.block.index, "table": t.table.index + 1,
-            "row": r.src.row + 1, "col": None if col is None else col + 1, "page": t.table.block.page, "where": where}
+    b = _blk(t, r.src)
+    text = b.table.cell(r.src.row, col) if col is not None else r.src.name_raw
+    return {"quote": text.strip() or r.src.name_raw, "block": b.index, "table": b.table.index + 1,
+            "row": r.src.row + 1, "col": None if col is None else col + 1, "page": b.page, "where": where}
+
+
+def _blk(t: TableAssessment, row):
+    """The table block holding a report row (a table continued after a page break has several)."""
+    return row.block if row.block is not None else t.table.block
 
 
 def _row_quote(t: TableAssessment, r: ScoredRow) -> str:
     """The row from the indicator name to its last cell: verbatim (cells are tab-joined in the block)."""
-    cells = t.table.table.rows[r.src.row]
+    cells = _blk(t, r.src).table.rows[r.src.row]
     start = r.src.cells.get("name", 0)
     return " ".join(c.strip() for c in cells[start:] if c.strip())
 
@@ -372,8 +378,8 @@ def _weight_sums(run: RuleRun, t: TableAssessment) -> Iterator[Finding]:
         col = t.table.roles.get("cls_weight")
         yield run.finding(
             f"指标对比表的一级指标权重合计为 {fmt_number(round(total, 4))}，应为 {fmt_number(scale)}。",
-            t.table.table.cell(r0.row, col).strip() if col is not None else r0.name_raw,
-            t.table.block.locator(row=r0.row, col=col), expected=scale, found=round(total, 4), severity="warning",
+            _blk(t, r0).table.cell(r0.row, col).strip() if col is not None else r0.name_raw,
+            _blk(t, r0).locator(row=r0.row, col=col), expected=scale, found=round(total, 4), severity="warning",
             data={"class_weights": cw},
         )
     for cls in cw:
@@ -389,8 +395,8 @@ def _weight_sums(run: RuleRun, t: TableAssessment) -> Iterator[Finding]:
             yield run.finding(
                 f"一级指标“{cls}”下各二级指标权重合计为 {fmt_number(round(w, 4))}，应为 {fmt_number(wscale)}"
                 "（不适用指标应在计算时按 ω'=ω/Σω 重新归一化，而不是改动表中权重）。",
-                t.table.table.cell(r0.row, col).strip() if col is not None else r0.name_raw,
-                t.table.block.locator(row=r0.row, col=col), expected=wscale, found=round(w, 4), severity="warning",
+                _blk(t, r0).table.cell(r0.row, col).strip() if col is not None else r0.name_raw,
+                _blk(t, r0).locator(row=r0.row, col=col), expected=wscale, found=round(w, 4), severity="warning",
                 data={"class": cls, "weights": {r.name: r.weight for r in members}},
             )
 
@@ -435,7 +441,7 @@ def check_row_levels(run: RuleRun) -> Iterator[Finding]:
             yield run.finding(
                 f"指标“{r.src.name}”企业现状值{_value(r)}，I级{_thr(r, 1)}、II级{_thr(r, 2)}、III级{_thr(r, 3)}，"
                 f"应判为{LEVEL_SHORT[r.level]}，表中写作{LEVEL_SHORT[r.src.stated_level]}。",
-                quote, t.table.block.locator(row=r.src.row, col=col),
+                quote, _blk(t, r.src).locator(row=r.src.row, col=col),
                 expected=LEVEL_SHORT[r.level], found=LEVEL_SHORT[r.src.stated_level],
                 data={"indicator": r.src.name, "value": r.src.value,
                       "thresholds": {("I", "II", "III")[k - 1]: v for k, v in r.thresholds.items()},
@@ -617,7 +623,7 @@ def check_official_values(run: RuleRun) -> Iterator[Finding]:
             col = r.src.cells.get("name")
             yield run.finding(
                 f"指标“{r.src.name}”与{s.official_file.title}{s.official_table.id}不一致：{'；'.join(diffs)}{caveat}。",
-                r.src.name_raw, t.table.block.locator(row=r.src.row, col=col), expected="与官方指标表一致",
+                r.src.name_raw, _blk(t, r.src).locator(row=r.src.row, col=col), expected="与官方指标表一致",
                 found="；".join(diffs), basis=basis, confidence=1.0 if s.official_file.verified else 0.7,
                 data={"indicator": r.src.name, "official": off.name, "official_verified": off.verified},
             )

@@ -105,3 +105,48 @@ def test_an_ordinary_table_is_not_an_indicator_table():
 | 单位产品取水量 | m³/t | 3.2 | 2.9 | 有差距 |
 """
     assert find_indicator_tables(parse_markdown_text(md)) == []
+
+
+def test_table_continued_after_a_page_break_is_one_table():
+    from reviewer.levels.assess import assess_document
+
+    md = """# 第二章 预审核
+
+## 2.6 清洁生产水平
+
+| 一级指标 | 一级权重 | 二级指标 | 单位 | 二级权重 | Ⅰ级基准值 | Ⅱ级基准值 | Ⅲ级基准值 | 企业现状 | 达到级别 |
+|---|---|---|---|---|---|---|---|---|---|
+| 资源能源消耗指标 | 0.6 | *单位产品取水量 | m³/t | 0.5 | ≤6 | ≤9 | ≤12 | 8.1（2023年） | II级 |
+| 资源能源消耗指标 | 0.6 | 水重复利用率 | % | 0.5 | ≥90 | ≥85 | ≥80 | 91 | I级 |
+
+<!-- page -->
+
+续表
+
+| 污染物产生指标 | 0.4 | 单位产品废水产生量 | m³/t | 1 | ≤5 | ≤7.5 | ≤10 | 7.9 | III级 |
+|---|---|---|---|---|---|---|---|---|---|
+
+综合评价指数 Y_I=30，Y_II=60，Y_III=100，公司清洁生产水平达到II级。
+"""
+    lv = assess_document(parse_markdown_text(md), industries=set())
+    assert len(lv.tables) == 1
+    t = lv.tables[0]
+    assert [r.src.name for r in t.score.rows] == ["单位产品取水量", "水重复利用率", "单位产品废水产生量"]
+    assert t.score.rows[0].src.value == 8.1
+    assert t.score.rows[2].src.block.page == 2 and t.score.rows[2].cls == "污染物产生指标"
+    assert t.score.exact and t.score.y_low == {1: 30.0, 2: 60.0, 3: 100.0}
+    assert t.claim.level == 2 and t.score.grade_best == 3
+
+
+def test_per_level_score_columns_give_the_stated_level():
+    from reviewer.levels.assess import assess_document
+
+    md = """| 指标 | 权重 | Ⅰ级 | Ⅱ级 | Ⅲ级 | 现状 | Ⅰ级得分 | Ⅱ级得分 | Ⅲ级得分 |
+|---|---|---|---|---|---|---|---|---|
+| 清洁生产管理制度 | 0.5 | 建立并有效运行 | 建立 | 有制度 | 已建立 | 0 | 100 | 100 |
+| 环境管理体系认证 | 0.5 | 通过认证 | 建立体系 | 有制度 | 通过认证 | 100 | 100 | 100 |
+"""
+    lv = assess_document(parse_markdown_text(md), industries=set())
+    rows = lv.tables[0].score.rows
+    assert [r.src.stated_level for r in rows] == [2, 1]
+    assert [r.level for r in rows] == [2, 1]
