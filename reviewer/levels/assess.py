@@ -57,6 +57,7 @@ class TableAssessment:
                 "threshold_source": r.threshold_source, "value": r.src.value if r.src.value is not None else r.src.value_text,
                 "applicable": r.applicable, "stated_level": r.src.stated_level, "computed_level": r.level,
                 "level_basis": r.level_basis, "official": r.official.name if r.official else None,
+                "value_from": r.src.value_from,
                 "table_row": r.src.row + 1, "notes": r.notes,
             })
         return {
@@ -138,6 +139,8 @@ def assess_document(doc: Document, knowledge_dir=None, industries: set[str] | No
     out: list[TableAssessment] = []
     used: set[int] = set()
     table_blocks = [t.block.index for t in tables]
+    if any(r.value is None and not r.not_applicable and r.stated_level is None for t in tables for r in t.rows):
+        _values_from_baseline(doc, tables)
     for i, rt in enumerate(tables):
         official = choose_official(rt.rows, files, industries or set(), cited_systems) if files else None
         score = score_table(rt, official)
@@ -213,3 +216,44 @@ def _industries(ctx) -> set[str]:
         return set(ind.all) if ind is not None else set()
     except Exception:
         return set()
+
+
+_UNIT_IN_LABEL = re.compile(r"[（(][^）)]*[）)]")
+
+
+def _values_from_baseline(doc: Document, tables: list[ReportTable]) -> None:
+    """Fill an indicator row that prints no value (and no level) from the report's own baseline data:
+    the unit-product figure of the latest baseline year (or the 'after' figure for a post-implementation
+    table), matched by its row label and converted to the row's unit."""
+    from reviewer.facts import extract_facts
+    from reviewer.levels.scoring import _convert
+    from reviewer.levels.tables import normalize_name
+
+    try:
+        facts = [f for f in extract_facts(doc).facts if f.key.aspect == "intensity"]
+    except Exception:  # the facts are a helper here; the row stays unknown
+        return
+    years = [int(f.key.period) for f in facts if f.key.period.isdigit()]
+    latest = str(max(years)) if years else None
+    for t in tables:
+        period = "after" if t.phase == "after" else latest
+        if period is None:
+            continue
+        for r in t.rows:
+            if r.value is not None or r.not_applicable or r.stated_level is not None or r.value_text:
+                continue
+            if re.search(r"每次|每道|每级", r.name):
+                continue  # per-rinse figures are not the plain unit-product figure
+            for f in facts:
+                if f.key.period != period or f.key.scope != "plant":
+                    continue
+                label = normalize_name(_UNIT_IN_LABEL.sub("", f.label))
+                if label != r.key:
+                    continue
+                v = _convert(f.quantity.value, f.quantity.unit, r.unit) if r.unit else f.quantity.value
+                if v is None:
+                    continue
+                r.value = round(v, 6)
+                r.value_from = {"quote": f.quote, "block": f.locator.block, "page": f.locator.page,
+                                "period": period, "label": f.label}
+                break

@@ -152,6 +152,7 @@ class ReportRow:
     cells: dict[str, int] = field(default_factory=dict)  # role -> column
     name_raw: str = ""
     block: Block | None = None  # the table block holding the row (a continued table has several)
+    value_from: dict | None = None  # when the table has no value: the baseline fact used (quote, block, period)
 
     @property
     def key(self) -> str:

@@ -150,3 +150,35 @@ def test_per_level_score_columns_give_the_stated_level():
     rows = lv.tables[0].score.rows
     assert [r.src.stated_level for r in rows] == [2, 1]
     assert [r.level for r in rows] == [2, 1]
+
+
+def test_blank_value_taken_from_the_baseline_table():
+    from reviewer.levels.assess import assess_document
+
+    md = """# 第二章 预审核
+
+## 2.4 主要技术经济指标
+
+表2-4 近三年主要消耗指标
+
+| 指标 | 单位 | 2021年 | 2022年 | 2023年 |
+|---|---|---|---|---|
+| 纸产量 | t | 52000 | 54000 | 56000 |
+| 单位产品取水量 | m³/t | 9.6 | 9.2 | 8.8 |
+| 单位产品综合能耗 | kgce/t | 310 | 305 | 298 |
+
+## 2.6 清洁生产水平
+
+| 二级指标 | 单位 | 权重 | Ⅰ级 | Ⅱ级 | Ⅲ级 | 企业现状值 | 级别 |
+|---|---|---|---|---|---|---|---|
+| *单位产品取水量 | m³/t | 0.5 | ≤6 | ≤9 | ≤12 | | |
+| 单位产品综合能耗 | kgce/t | 0.5 | ≤250 | ≤300 | ≤350 | 298 | II级 |
+
+公司清洁生产水平达到I级。
+"""
+    lv = assess_document(parse_markdown_text(md), industries=set())
+    t = lv.tables[0]
+    water = t.score.rows[0]
+    assert water.src.value == 8.8 and water.src.value_from["period"] == "2023"
+    assert water.level == 2 and water.level_basis == "value"
+    assert t.score.grade == 2 and t.proven_overstated
