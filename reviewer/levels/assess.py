@@ -5,6 +5,7 @@ report claims for it and to the 综合评价指数 it states; shared by the LVL 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -126,7 +127,10 @@ def _section(doc: Document, block: int) -> str:
     return " > ".join(b.section_path)
 
 
-def assess_document(doc: Document, knowledge_dir=None, industries: set[str] | None = None) -> DocumentLevels:
+def assess_document(doc: Document, knowledge_dir=None, industries: set[str] | None = None,
+                    facts: Callable[[], Any] | None = None) -> DocumentLevels:
+    """Every indicator table of ``doc`` recomputed and tied to its claim. ``facts`` returns the report's
+    FactSet (shared with the other rules through the review context); only needed for rows without values."""
     tables = find_indicator_tables(doc)
     claims = find_claims(doc)
     stated = find_stated_y(doc)
@@ -140,7 +144,7 @@ def assess_document(doc: Document, knowledge_dir=None, industries: set[str] | No
     used: set[int] = set()
     table_blocks = [t.block.index for t in tables]
     if any(r.value is None and not r.not_applicable and r.stated_level is None for t in tables for r in t.rows):
-        _values_from_baseline(doc, tables)
+        _values_from_baseline(doc, tables, facts)
     for i, rt in enumerate(tables):
         official = choose_official(rt.rows, files, industries or set(), cited_systems) if files else None
         score = score_table(rt, official)
@@ -194,7 +198,12 @@ def document_levels(ctx) -> DocumentLevels:
     def build() -> DocumentLevels:
         settings = ctx.settings
         kdir = settings.paths.knowledge_dir if settings is not None else None
-        return assess_document(ctx.doc, kdir, industries=_industries(ctx))
+        def facts():
+            from reviewer.facts import extract_facts
+
+            return ctx.cached("facts", lambda: extract_facts(ctx.doc))
+
+        return assess_document(ctx.doc, kdir, industries=_industries(ctx), facts=facts)
 
     return ctx.cached("levels", build)
 
@@ -221,7 +230,7 @@ def _industries(ctx) -> set[str]:
 _UNIT_IN_LABEL = re.compile(r"[（(][^）)]*[）)]")
 
 
-def _values_from_baseline(doc: Document, tables: list[ReportTable]) -> None:
+def _values_from_baseline(doc: Document, tables: list[ReportTable], facts_of: Callable[[], Any] | None) -> None:
     """Fill an indicator row that prints no value (and no level) from the report's own baseline data:
     the unit-product figure of the latest baseline year (or the 'after' figure for a post-implementation
     table), matched by its row label and converted to the row's unit."""
@@ -230,7 +239,8 @@ def _values_from_baseline(doc: Document, tables: list[ReportTable]) -> None:
     from reviewer.levels.tables import normalize_name
 
     try:
-        facts = [f for f in extract_facts(doc).facts if f.key.aspect == "intensity"]
+        fs = facts_of() if facts_of is not None else extract_facts(doc)
+        facts = [f for f in fs.facts if f.key.aspect == "intensity"]
     except Exception:  # the facts are a helper here; the row stays unknown
         return
     years = [int(f.key.period) for f in facts if f.key.period.isdigit()]
