@@ -158,7 +158,7 @@ def check_overstated(run: RuleRun) -> Iterator[Finding]:
                    f"由于{'；'.join(s.partial_reasons) or '评价不完整'}，无法确认声称的等级。")
         other = [{"quote": c.quote, "block": c.block, "page": run.doc.blocks[c.block].page, "where": "同一结论"}
                  for c in t.other_claims if c.level == claim.level][:4]
-        other += [_cell_other(t, r, "value", "限定性指标") for r in s.rows
+        other += [{**_cell_other(t, r, "value", "限定性指标"), "quote": _row_quote(t, r)} for r in s.rows
                   if r.limiting and r.applicable and rank(r.level) > claim.level and r.level is not None][:4]
         yield run.finding(
             msg, claim.quote, run.doc.blocks[claim.block].locator(),
