@@ -46,7 +46,10 @@ def test_restart_reembeds_nothing_and_a_changed_clause_is_reembedded(kb_settings
     assert set(got) == ids
 
 
-def test_filters_apply_to_both_retrievers(kb_settings, embedder):
+@pytest.mark.parametrize("vectors", ["in-memory", "chroma-query"])
+def test_filters_apply_to_both_retrievers(kb_settings, embedder, monkeypatch, vectors):
+    if vectors == "chroma-query":  # the path very large indexes take: Chroma's HNSW with a where filter
+        monkeypatch.setattr("reviewer.knowledge.index.IN_MEMORY_MAX", 0)
     kb = KnowledgeBase(kb_settings, embedder=embedder)
     q = "危险废物贮存污染控制标准"
     for mode in ("bm25", "dense", "hybrid"):
