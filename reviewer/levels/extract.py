@@ -209,6 +209,10 @@ def _roles(table: Table) -> tuple[dict[str, int], dict[int, int]]:
         last = h.split("/")[-1]
         if re.search(r"序号|编号", last):
             continue
+        m = re.fullmatch(r"Y_?(III|II|I)(?:得分|值|分值)?", last)
+        if m:  # per-indicator Y_gk(x_ij) columns (100 / 0)
+            roles.setdefault(f"score{_TOKEN[m.group(1)]}", c)
+            continue
         if "单位" in last and "unit" not in roles:
             roles["unit"] = c
         elif re.search(r"权重|分值|权值", last):

@@ -182,3 +182,20 @@ def test_blank_value_taken_from_the_baseline_table():
     assert water.src.value == 8.8 and water.src.value_from["period"] == "2023"
     assert water.level == 2 and water.level_basis == "value"
     assert t.score.grade == 2 and t.proven_overstated
+
+
+def test_per_indicator_y_columns_give_the_stated_level():
+    from reviewer.levels.assess import assess_document
+
+    md = """| 序号 | 一级指标 | 一级指标权重值 | 二级指标 | 单位 | 二级指标分权重值 | Ⅰ级基准值 | Ⅱ级基准值 | Ⅲ级基准值 | 企业现状 | YⅠ | YⅡ | YⅢ |
+|---|---|---|---|---|---|---|---|---|---|---|---|---|
+| 1 | 资源消耗指标 | 0.5 | *单位产品取水量 | m³/t | 1 | ≤6 | ≤9 | ≤12 | 10.5 | 0 | 0 | 100 |
+| 2 | 清洁生产管理指标 | 0.5 | 清洁生产审核制度 | — | 1 | 按规定开展审核并全部实施 | 按规定开展审核 | 开展审核 | 按规定开展审核 | 0 | 100 | 100 |
+
+综合评价指数YⅠ=0，YⅡ=50，YⅢ=100，企业清洁生产水平为Ⅲ级。
+"""
+    lv = assess_document(parse_markdown_text(md), industries=set())
+    t = lv.tables[0]
+    assert [r.src.stated_level for r in t.score.rows] == [3, 2]
+    assert [r.level for r in t.score.rows] == [3, 2]
+    assert t.score.y_low == {1: 0.0, 2: 50.0, 3: 100.0} and t.score.grade == 3 and not t.proven_overstated
