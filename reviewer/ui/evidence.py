@@ -121,12 +121,15 @@ def quote_boxes(pdf_path: Path, page_no: int, quote: str) -> list[tuple[float, f
         return [tuple(b) for b in lines]
 
 
-def render_pdf_evidence(pdf_path: Path, page_no: int, quote: str, cache_dir: Path, scale: float = 1.6) -> tuple[Path, bool]:
-    """PNG of the page with the quote's region highlighted. Returns (png path, located)."""
+def render_pdf_evidence(pdf_path: Path, page_no: int, quote: str, cache_dir: Path, scale: float = 1.6,
+                        context_pt: float = 200.0) -> tuple[Path, bool]:
+    """PNG of the page with the quote's region highlighted, cropped to the region and
+    ``context_pt`` points above and below it (the whole page when the quote is not located).
+    Returns (png path, located)."""
     import pypdfium2
     from PIL import Image, ImageDraw
 
-    key = hashlib.sha256(f"{pdf_path}|{page_no}|{quote}|{scale}".encode()).hexdigest()[:24]
+    key = hashlib.sha256(f"{pdf_path}|{page_no}|{quote}|{scale}|{context_pt}".encode()).hexdigest()[:24]
     out = cache_dir / f"{key}.png"
     boxes = quote_boxes(pdf_path, page_no, quote)
     if out.exists():
@@ -146,6 +149,9 @@ def render_pdf_evidence(pdf_path: Path, page_no: int, quote: str, cache_dir: Pat
             rect = (x0 * scale - pad, top * scale - pad, x1 * scale + pad, bottom * scale + pad)
             draw.rectangle(rect, fill=(255, 214, 0, 90), outline=(220, 38, 38, 255), width=max(2, int(scale * 1.5)))
         img = Image.alpha_composite(img, overlay)
+        top = max(0, int((min(b[1] for b in boxes) - context_pt) * scale))
+        bottom = min(img.height, int((max(b[3] for b in boxes) + context_pt) * scale))
+        img = img.crop((0, top, img.width, bottom))
     tmp = out.with_suffix(".tmp.png")
     img.convert("RGB").save(tmp, "PNG", optimize=True)
     tmp.replace(out)

@@ -126,6 +126,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "chat_input": ("提问（例如：报告的审核重点是什么？）", "Ask (e.g. what is the audit focus?)"),
     "send": ("发送", "Send"),
     "clear": ("清空", "Clear"),
+    "chat_failed": ("对话出错，已记录。请稍后重试。", "The chat failed; the error was logged. Please try again."),
     # knowledge
     "kb_search": ("检索法规、标准、指南", "Search regulations, standards, guides"),
     "kb_query": ("检索内容", "Query"),
@@ -159,6 +160,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "batch_none": ("还没有批次。", "No batch yet."),
     "dups_none": ("未发现雷同的报告。", "No near-duplicates found."),
     "dups_wait": ("批次中还有报告未审查完，完成后再查找雷同。", "Some reports are still being reviewed; try again when all are done."),
+    "agency": ("咨询机构", "Agency"),
+    "errors_per_report": ("每份报告错误数", "Errors per report"),
     "agency_unknown": ("（未识别）", "(unknown)"),
     # users / stats
     "me": ("当前用户", "Signed in as"),

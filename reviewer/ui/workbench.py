@@ -8,6 +8,7 @@ renders report text escaped. Reviews run in the job queue; the page polls progre
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections import OrderedDict
 from pathlib import Path
@@ -26,6 +27,7 @@ from reviewer.ui.i18n import translator
 from reviewer.webapi import workbench as wb
 from reviewer.webapi.services import Services
 
+log = logging.getLogger("reviewer.ui")
 ALL = "__all__"
 N_REVIEW_OUTPUTS = 10  # summary, table, family/chapter filters, downloads, evidence (3), selection, shown
 STATUS_KEYS = {"open": "st_open", "accept": "st_accept", "reject": "st_reject"}
@@ -433,6 +435,10 @@ def build_workbench(services: Services, lang: str = "zh") -> gr.Blocks:
         except ReviewerError as exc:
             history[-1]["content"] = _md_escape(exc.message)
             yield history, ""
+        except Exception:
+            log.exception("chat failed")
+            history[-1]["content"] = t("chat_failed")
+            yield history, ""
 
     # ---- knowledge tab ---------------------------------------------------------------------------
     def on_kb_search(query, request: gr.Request):
@@ -707,7 +713,8 @@ def build_workbench(services: Services, lang: str = "zh") -> gr.Blocks:
                     b_agencies = gr.Dataframe(value=[], headers=B.AGENCY_HEADERS_ZH if lang == "zh" else B.AGENCY_HEADERS_EN,
                                               interactive=False, label=t("batch_agencies"), scale=3)
                     b_chart = gr.BarPlot(x="agency", y="errors_per_report", label=t("batch_agencies"), scale=2,
-                                         height=260)
+                                         height=260, y_lim=[0, None], x_title=t("agency"),
+                                         y_title=t("errors_per_report"))
                 b_csv = gr.HTML()
                 b_dups_btn = gr.Button(t("batch_find_dups"))
                 b_dups = gr.HTML(label=t("batch_dups"), elem_id="batch-dups")
@@ -718,7 +725,7 @@ def build_workbench(services: Services, lang: str = "zh") -> gr.Blocks:
                                                  t("st_open_n"), t("st_rate")],
                                         value=[], interactive=False, label=t("adoption"), elem_id="adoption-table")
                 stats_chart = gr.BarPlot(x="rule", y="rate", label=t("adoption"), height=240, y_lim=[0, 100],
-                                         visible=False)
+                                         visible=False, x_title=t("col_rule"), y_title=t("st_rate") + " (%)")
                 memory_df = gr.Dataframe(headers=[t("col_rule"), t("ev_quote"), t("reason"), t("hits"), t("time")],
                                          value=[], interactive=False, label=t("memory"), wrap=True)
                 users_df = gr.Dataframe(headers=[t("user"), t("display_name"), t("role"), t("group"), t("state")],

@@ -112,7 +112,7 @@ def cell(page, table_id: str, text: str):
 
 def upload_and_review(page, path: Path, timeout_ms: int = 120_000) -> None:
     page.locator("#upload-files input[type=file]").set_input_files(str(path))
-    page.locator("#upload-files", has_text=path.name).wait_for()
+    page.locator("#upload-files", has_text=path.stem).wait_for()  # the list shows stem and suffix apart
     page.click("#start-review")
     try:
         page.locator("#summary", has_text=path.name).wait_for(timeout=timeout_ms)
