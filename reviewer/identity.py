@@ -351,7 +351,8 @@ def org_core(name: str) -> str:
         pms = divisions().find(s, address=True)
         if not pms or pms[0].start != 0:
             break
-        rest = _strip_descriptors(s[pms[0].end :])
+        end = _place_end(s, pms[0].end)
+        rest = _strip_descriptors(s[end:])
         if len(rest) < 2:
             break
         s = rest
@@ -361,6 +362,14 @@ def org_core(name: str) -> str:
                 s = s[len(lead) :]
             break
     return s
+
+
+def _place_end(s: str, end: int) -> int:
+    """End of a place matched by its short form, with an administrative suffix that follows it:
+    '绍兴县华港' (a county renamed since) is 绍兴县 + 华港, not 绍兴 + 县华港."""
+    if end < len(s) and s[end] in "省市县区镇乡旗" and s[end - 1] not in "省市县区镇乡旗":
+        return end + 1
+    return end
 
 
 def _strip_descriptors(s: str) -> str:
@@ -422,6 +431,13 @@ def find_org_mentions(text: str) -> list[OrgMention]:
         name = text[start : m.end()]
         if out and out[-1].end > start:
             # '华鑫电镀有限公司' then '…公司' inside it: keep the longer, outer one
+            continue
+        if suffix == "分公司" and out and out[-1].end == start and len(head) <= 8:
+            # '中国石油化工股份有限公司九江分公司': one name, the branch
+            prev = out.pop()
+            core = org_core(name)
+            out.append(OrgMention(name=text[prev.start : m.end()], start=prev.start, end=m.end(), suffix=suffix,
+                                  core=core if len(core) >= 2 else prev.core))
             continue
         out.append(OrgMention(name=name, start=start, end=m.end(), suffix=suffix, core=org_core(name)))
     return out
@@ -754,6 +770,7 @@ def extract_identity(doc: Document) -> Identity:
     # -- enterprise: vote over the places where the own name stands -------------------------
     votes: Counter[str] = Counter()
     where: dict[str, str] = {}
+    cores: dict[str, str] = {}
 
     def vote(name: str, weight: int, src: str) -> None:
         name = name.strip()
@@ -765,6 +782,7 @@ def extract_identity(doc: Document) -> Identity:
             return
         votes[m.name] += weight
         where.setdefault(m.name, src)
+        cores.setdefault(m.name, m.core)
 
     agency_names: Counter[str] = Counter()
     for key, val, b, _r, _c in kv:
@@ -812,7 +830,7 @@ def extract_identity(doc: Document) -> Identity:
         text = doc.text
         best = max(votes, key=lambda n: (votes[n] + min(text.count(org_core(n) or n), 20) / 10, len(n)))
         ident.enterprise = best
-        ident.core = org_core(best) or None
+        ident.core = cores.get(best) or org_core(best) or None
         ident.sources["enterprise"] = where.get(best, "")
     ident.short_names = _short_names(doc, ident)
 
@@ -927,6 +945,9 @@ def _short_names(doc: Document, ident: Identity) -> list[str]:
     if not ident.enterprise:
         return out
     name = ident.enterprise
+    branch = re.search(r"(?:有限公司|有限责任公司|集团)([\u4e00-\u9fa5]{2,8}分公司)$", name)
+    if branch:
+        out.append(branch.group(1))  # '中国石油化工股份有限公司九江分公司' → '九江分公司'
     for b in doc.blocks[:400]:
         for sm in _QUOTED_SHORT.finditer(b.text):
             before = b.text[max(0, sm.start() - 60) : sm.start()]
@@ -934,6 +955,8 @@ def _short_names(doc: Document, ident: Identity) -> list[str]:
             mentions_own = name in before or bool(ident.core and (ident.core in before or ident.core in s))
             if mentions_own and s not in ("本公司", "公司", "企业", "我公司", "本企业", "该公司"):
                 out.append(s)
+    if branch:
+        return list(dict.fromkeys(out))
     base = re.sub(ORG_SUFFIX_RE.pattern + "$", "", re.sub(r"[（(][^）)]{0,12}[)）]", "", name))
     chain = divisions().find(base, address=True)
     stripped = base
@@ -942,9 +965,10 @@ def _short_names(doc: Document, ident: Identity) -> list[str]:
         # brand ('故城永泰精密铸造' → '永泰精密铸造', not '精密铸造')
         pos = 0
         for pm in chain:
-            rest = _strip_descriptors(base[pm.end :])
+            end = _place_end(base, pm.end)
+            rest = _strip_descriptors(base[end:])
             if pm.start == pos and len(rest) >= 2 and rest not in _DESCRIPTOR_SET:
-                pos = pm.end
+                pos = end
         stripped = base[pos:]
     for cand in (base, stripped):
         if len(cand) >= 3:

@@ -168,3 +168,28 @@ def test_divisions_resolve_ambiguous_county_by_city():
 
 def test_open_text_ignores_generic_county_names():
     assert not divisions().find("老城区和矿区的企业")
+
+
+def test_branch_of_a_group_is_the_enterprise():
+    text = ("中国石油化工股份有限公司九江分公司\n\n清洁生产审核报告\n\n编制单位：江西省环境保护科学研究院\n\n2023年6月\n\n"
+            "# 第一章 筹划和组织\n\n九江分公司成立了清洁生产审核小组。\n")
+    ident = extract_identity(_doc(text))
+    assert ident.enterprise == "中国石油化工股份有限公司九江分公司"
+    assert ident.short_names == ["九江分公司"] and ident.core == "九江"
+    assert ident.agency == "江西省环境保护科学研究院"  # an institute, not a company
+    assert ident.report_date == "2023-06"
+
+
+def test_renamed_county_in_a_factory_name():
+    text = "绍兴县华港印染厂\n\n清洁生产审核报告\n\n# 一、企业概况\n\n华港印染厂位于浙江省绍兴市柯桥区，主要从事印染加工。\n"
+    ident = extract_identity(_doc(text))
+    assert ident.enterprise == "绍兴县华港印染厂" and ident.core == "华港"
+    assert "华港印染" in ident.short_names and not any(s.startswith("县") for s in ident.short_names)
+    assert (ident.city, ident.county) == ("绍兴市", "柯桥区")
+
+
+def test_same_brand_with_another_city_is_not_the_own_enterprise():
+    ident = extract_identity(_doc(COVER_SEPARATE))
+    assert ident.is_own_org("华鑫公司") and ident.is_own_org("常州华鑫电镀有限公司")
+    assert not ident.is_own_org("苏州华鑫电镀有限公司")  # 苏州 is not 常州
+    assert not ident.is_own_org("宏达化工有限公司")
