@@ -245,7 +245,7 @@ def _pair_entry(a: str, b: str, m) -> dict[str, Any]:
 
 
 def summarize(results: list[ReportResult], settings, record: bool = True) -> dict[str, Any]:
-    from reviewer.copydetect import SQLiteFingerprintStore, find_matches, open_store
+    from reviewer.copydetect import SQLiteFingerprintStore, StoreMismatchError, find_matches, open_store
 
     ok = [r for r in results if r.ok and r.fingerprint is not None]
     duplicates: list[dict[str, Any]] = []
@@ -291,14 +291,20 @@ def summarize(results: list[ReportResult], settings, record: bool = True) -> dic
     duplicates = sorted(seen_pairs.values(), key=lambda e: -(e["similarity"] or 0))
     # 3) remember the batch for later checks
     recorded = 0
+    warnings: list[str] = []
     if record and cs.enabled and ok:
-        store = open_store(settings, create=True)
         try:
-            for r in ok:
-                store.add(r.fingerprint)
-                recorded += 1
-        finally:
-            store.close()
+            store = open_store(settings, create=True)
+        except StoreMismatchError as exc:
+            store = None
+            warnings.append(f"本批报告未写入指纹库：{exc}")
+        if store is not None:
+            try:
+                for r in ok:
+                    store.add(r.fingerprint)
+                    recorded += 1
+            finally:
+                store.close()
     clusters = _clusters(duplicates)
     reports = [_report_row(r, duplicates) for r in results]
     agencies = _agencies(results, clusters)
@@ -308,6 +314,7 @@ def summarize(results: list[ReportResult], settings, record: bool = True) -> dic
         "totals": {"reports": len(results), "reviewed": sum(1 for r in results if r.ok),
                    "failed": sum(1 for r in results if not r.ok), "duplicate_pairs": len(duplicates),
                    "clusters": len(clusters), "recorded_in_store": recorded},
+        "warnings": warnings,
         "reports": reports,
         "agencies": agencies,
         "duplicates": duplicates,

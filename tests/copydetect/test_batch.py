@@ -154,3 +154,18 @@ def test_bad_batch_inputs(tmp_path, capsys):
     assert main(["batch", str(empty), "--quiet"]) == 2
     assert "没有找到" in capsys.readouterr().err
     assert main(["batch", str(empty), "--select", "XYZ9"]) == 2
+
+
+def test_incompatible_store_does_not_abort_the_batch(tmp_path):
+    from reviewer.batch import run_batch
+    from reviewer.copydetect import SQLiteFingerprintStore
+    from reviewer.settings import load_settings
+
+    (tmp_path / "in").mkdir()
+    write_docx(make_report(1300).text, tmp_path / "in" / "a.docx")
+    s = load_settings()
+    s.paths.data_dir = tmp_path / "data"
+    SQLiteFingerprintStore(tmp_path / "data" / "fingerprints.sqlite", 64, 8, 0.5).close()  # other num_perm
+    out = run_batch(tmp_path / "in", s, progress=False, select=["BPL"])
+    assert out["totals"]["reviewed"] == 1 and out["totals"]["recorded_in_store"] == 0
+    assert "不一致" in out["warnings"][0]
