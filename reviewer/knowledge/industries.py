@@ -103,10 +103,16 @@ class ReportIndustries:
     evidence: dict[str, int] = field(default_factory=dict)
 
     def covers(self, industries: list[str]) -> bool:
-        """True when a document scoped to ``industries`` fits this report."""
+        """True when a document scoped to ``industries`` fits this report: its industry is the
+        report's main industry or a related one, or a line the report itself describes.
+
+        Relatedness applies to the main industry only: a foundry with a painting line may cite
+        coating documents, but not electroplating ones because coating is related to plating."""
         if not industries or "*" in industries or not self.all:
             return True
-        return any(related(a, b) for a in industries for b in self.all)
+        if self.primary and any(related(a, self.primary) for a in industries):
+            return True
+        return any(a in self.all for a in industries)
 
 
 _NO_IDENTITY = object()
