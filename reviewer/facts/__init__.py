@@ -337,7 +337,23 @@ def target_facts(doc: Document) -> list[Fact]:
     except ImportError:
         return []
     out: list[Fact] = []
+    seen_baselines: set[tuple] = set()
     for rec in extract_targets(doc):
+        b = rec.baseline
+        if b is not None and b.kind == "number" and not b.comparator and b.locator is not None:
+            loc_key = (b.locator.table, b.locator.row, b.locator.col)
+            subject = _PAREN.sub("", norm_text(rec.indicator))
+            if subject and loc_key not in seen_baselines:
+                seen_baselines.add(loc_key)  # near- and long-term records share the baseline cell
+                section, chapter = block_section(doc, b.locator.block)
+                basis = b.canonical_unit[:-2] if b.canonical_unit.endswith("/a") else b.canonical_unit
+                out.append(Fact(
+                    key=FactKey(subject=subject, aspect="baseline",
+                                period=str(rec.baseline_year) if rec.baseline_year else "",
+                                scope="plant", basis=basis),
+                    quantity=b, locator=b.locator, section=section, chapter=chapter, source="table",
+                    origin="targets", label=rec.indicator, quote=rec.quote, confidence=0.9,
+                ))
         q = rec.target
         if q is None or q.kind != "number" or q.comparator or q.locator is None:
             continue

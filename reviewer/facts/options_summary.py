@@ -219,6 +219,10 @@ def _statement_category(pre: str) -> str:
         c = _category(prev)
         if c and re.search(r"\d+\s*项\s*$", prev):
             return c
+    # one category named earlier in the sentence and no other: '24项无/低费方案共投资…，取得经济效益…'
+    cats = {_category(m.group(0)) for m in re.finditer(_LOW.pattern + "|" + _HIGH.pattern, pre)}
+    if len(cats) == 1 and not re.search(r"合计|共计|总计|全部|总投资|总效益", own):
+        return cats.pop() or "all"
     return "all"
 
 
@@ -320,12 +324,30 @@ def option_total_checks(doc: Document) -> list[OptionTotalCheck]:
              "candidates": sorted({int(c[0]) for c, _ in cands})},
             other,
         ))
-    for b, s0, sent, q, cat, aspect in _statements(doc):
+    statements = list(_statements(doc))
+    for b, s0, sent, q, cat, aspect in statements:
         cands = totals.values.get((cat, aspect), [])
-        if not cands:
-            continue
         stated = (q.low, q.high) if q.canonical_unit.startswith("万元") else None
         if stated is None:
+            continue
+        if not cands:
+            # no table states this total: the other summary sentences do; report a sentence that
+            # disagrees with at least two that agree with each other
+            others = [x for x in statements if x[4] == cat and x[5] == aspect and x[0].index != b.index]
+            agree = [x for x in others if iv_overlap((x[3].low, x[3].high), (others[0][3].low, others[0][3].high))]
+            if len(others) < 2 or len(agree) != len(others) or iv_overlap((others[0][3].low, others[0][3].high), stated):
+                continue
+            ref = others[0]
+            what = {"investment": "总投资", "benefit": "经济效益"}[aspect]
+            cat_zh = {"all": "全部方案", "low": "无/低费方案", "high": "中/高费方案"}[cat]
+            rb = ref[0]
+            out.append(OptionTotalCheck(
+                f"方案汇总不一致：此处称{cat_zh}{what} {q.raw}，其他 {len(others)} 处均为 {ref[3].raw}",
+                sent.strip(), b.locator(char_start=s0 + q.span[0], char_end=s0 + q.span[1]),
+                ref[3].canonical_value, q.canonical_value,
+                {"category": cat, "aspect": aspect, "stated": q.raw, "others": [x[3].raw for x in others]},
+                [{"quote": ref[2].strip(), "block": rb.index, "page": rb.page}],
+            ))
             continue
         if any(iv_overlap(c, stated) for c, _ in cands):
             continue

@@ -30,9 +30,10 @@ class ConsistencyParams(BaseModel):
     )
     aspects: list[str] = Field(
         default_factory=lambda: ["consumption", "production", "capacity", "generation", "discharge",
-                                 "concentration", "intensity", "reduction", "investment", "benefit", "target", ""],
+                                 "concentration", "intensity", "reduction", "investment", "benefit", "target",
+                                 "baseline", ""],
         description="参与比较的数据类别（消耗、产量、产能、产生、排放、浓度、单位产品指标、全厂节约/削减量、"
-        "单个方案的投资与效益、目标值；空串=未标明类别的非污染物数据）",
+        "单个方案的投资与效益、目标值及其基准值；空串=未标明类别的非污染物数据）",
     )
 
 
@@ -133,9 +134,9 @@ def check_consistency(run: RuleRun) -> Iterator[Finding]:
             continue
         if k.aspect in ("investment", "benefit") and f.origin != "options":
             continue
-        if k.aspect == "target" and f.origin != "targets":
+        if k.aspect in ("target", "baseline") and f.origin != "targets":
             continue
-        if not k.period and k.aspect not in ("capacity", "reduction", "investment", "benefit"):
+        if not k.period and k.aspect not in ("capacity", "reduction", "investment", "benefit", "baseline"):
             continue  # a value without its year/state cannot be matched to another
         if not k.aspect and k.subject in POLLUTANTS:
             continue  # generation or discharge? without the word the two cannot be told apart
