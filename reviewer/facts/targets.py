@@ -276,7 +276,9 @@ def extract_targets(doc: Document) -> list[TargetRecord]:
 # ---------------------------------------------------------------------------------------------
 # target sections and claims in prose
 # ---------------------------------------------------------------------------------------------
-_TARGET_SECTION = re.compile(r"清洁生产目标|审核目标|目标设置|设置.{0,6}目标|设定.{0,6}目标|确定.{0,6}目标")
+_TARGET_SECTION = re.compile(r"清洁生产目标|目标设置|设置.{0,6}目标|设定.{0,6}目标|确定.{0,6}目标")
+# '审核目标' alone may be the audit's purpose in 筹划和组织; it sets targets only in 预审核/预评估
+_PRE_AUDIT = re.compile(r"预审核|预评估")
 _ATTAIN_SECTION = re.compile(r"完成情况|实现情况|达成情况|完成状况|绩效|实施效果|目标完成")
 
 
@@ -293,7 +295,10 @@ def target_sections(doc: Document) -> list[TargetSection]:
     heads = [b for b in doc.blocks if b.kind == "heading"]
     for h in heads:
         title = norm(h.title or h.text)
-        if not _TARGET_SECTION.search(title) or _ATTAIN_SECTION.search(title):
+        if _ATTAIN_SECTION.search(title):
+            continue
+        if not _TARGET_SECTION.search(title) and not (
+                "审核目标" in title and _PRE_AUDIT.search(norm(" ".join(h.section_path)))):
             continue
         sec = TargetSection(heading_block=h.index, heading=h.text, level=h.level or 1)
         for b in doc.blocks[h.index + 1:]:

@@ -96,6 +96,18 @@ def _show(m: Metric) -> str:
     return raw
 
 
+_OTHER_FLOWS = re.compile(r"残值|余值|回收固定资产|建设期|流动资金")
+
+
+def _other_cash_flows(run: RuleRun, ev: EconomicEvaluation) -> bool:
+    """The evaluation counts cash flows beyond I and a constant F (residual value, construction
+    period, working capital): the handbook formula does not reproduce it, so it is not checked."""
+    blocks = {m.locator.block for m in ev.metrics().values() if m.locator.block is not None}
+    if ev.block is not None:
+        blocks.add(ev.block)
+    return any(_OTHER_FLOWS.search(run.doc.blocks[b].text) for b in blocks if 0 <= b < len(run.doc.blocks))
+
+
 def _name(ev: EconomicEvaluation) -> str:
     return ev.option or "该方案"
 
@@ -170,6 +182,8 @@ def check_payback(run: RuleRun) -> Iterator[Finding]:
     for ev in evaluations(run):
         if ev.payback is None or ev.investment is None:
             continue
+        if re.search(r"建设期|动态", ev.payback.quote):
+            continue  # with a construction period or discounted: not I/F (cannot be recomputed here)
         n_years = _years(ev.payback)
         if n_years is None or n_years <= 0:
             continue
@@ -251,6 +265,8 @@ def check_npv(run: RuleRun) -> Iterator[Finding]:
     for ev in evaluations(run):
         if None in (ev.npv, ev.investment, ev.net_cash_flow, ev.discount_rate, ev.life):
             continue
+        if _other_cash_flows(run, ev):
+            continue
         n = _years(ev.life)
         if n is None or not (0 < n <= 100):
             continue
@@ -312,6 +328,8 @@ def check_irr(run: RuleRun) -> Iterator[Finding]:
     p: IRRParams = run.params
     for ev in evaluations(run):
         if None in (ev.irr, ev.investment, ev.net_cash_flow, ev.life):
+            continue
+        if _other_cash_flows(run, ev):
             continue
         n = _years(ev.life)
         if n is None or not (0 < n <= 100):

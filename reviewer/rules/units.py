@@ -882,7 +882,7 @@ def _same_quantity_slips(run: RuleRun, rel: float) -> list[tuple[_Stmt, _Stmt, i
                 (da, na), (db, nb) = _sig_digits(a.quantity), _sig_digits(b.quantity)
                 if k is not None and not strict and (na < 3 or nb < 3):
                     k = None  # without a year, only numbers with enough digits are the same number
-                if k is None and da == db and len(da) >= 3:
+                if k is None and da == db and len(da) >= (3 if strict else 4):
                     k = scale_power(a.quantity, b.quantity, powers=(1,), rel_tol=rel)
                 if k is None:
                     continue

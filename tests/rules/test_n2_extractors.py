@@ -389,3 +389,37 @@ def test_a_saving_sentence_is_not_a_total():
     md = YEARS_DOWN + "\n方案实施后可年节约蒸汽29439t，折合标准煤3785.80t/a，环境效益显著。\n"
     findings = _run(md, "TGT003")
     assert len(findings) == 1 and "8,107" in findings[0].message
+
+
+def test_payback_with_construction_period_and_npv_with_residual_value_are_not_recomputed():
+    md = """
+| 指标 | 单位 | 方案F8 |
+|---|---|---|
+| 总投资 | 万元 | 150 |
+| 年净现金流量 | 万元 | 32.5 |
+| 投资回收期（含建设期1年） | 年 | 5.6 |
+| 净现值（i=5%，n=10，含残值15万元） | 万元 | 110.2 |
+"""
+    assert not _run(md, "ECO001")
+    assert not _run(md, "ECO002")
+
+
+def test_audit_purpose_in_the_organisation_chapter_is_not_a_target_section():
+    md = """
+# 第一章 筹划与组织
+
+## 1.3 审核目标
+
+通过清洁生产审核，提高全员清洁生产意识，建立持续清洁生产机制。
+
+# 第二章 预审核
+
+## 2.6 审核目标
+
+| 指标 | 单位 | 现状值（2023年） | 目标值（2024年） |
+|---|---|---|---|
+| 单位产品综合能耗 | kgce/t | 95 | 85 |
+"""
+    assert not _run(md, "TGT001")
+    vague = md.replace("| 单位产品综合能耗 | kgce/t | 95 | 85 |", "| 单位产品综合能耗 | kgce/t | 95 | 明显降低 |")
+    assert [f.severity for f in _run(vague, "TGT001")] == ["error"], "no target of the section is a number"
