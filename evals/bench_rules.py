@@ -24,9 +24,9 @@ ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SELECT = "BAL,RED,CON,UNI,ECO,TGT"
 
 
-def _files(corpus: Path | None) -> list[Path]:
+def _files(corpus: Path | None, formats: tuple[str, ...] = (".docx", ".pdf")) -> list[Path]:
     if corpus is not None and corpus.is_dir():
-        files = sorted(p for p in corpus.rglob("*") if p.suffix.lower() in (".docx", ".pdf"))
+        files = sorted(p for p in corpus.rglob("*") if p.suffix.lower() in formats)
         if files:
             return files
     return sorted((ROOT / "tests" / "facts" / "data").glob("*.md")) + sorted(
@@ -47,15 +47,24 @@ def bench(files: list[Path], select: list[str], runs: int) -> list[dict]:
             continue
         t_parse = time.perf_counter() - t0
         times = []
+        fam_times: dict[str, list[float]] = {}
         n_findings = 0
         for _ in range(runs):
-            ctx = ReviewContext(doc, settings=settings)
+            # a fresh copy: per-document memos (facts, table views) must be rebuilt every run
+            fresh = doc.model_copy(deep=True)
+            ctx = ReviewContext(fresh, settings=settings)
             t1 = time.perf_counter()
             res = run_rules(ctx, rules, settings.rules.params)
             times.append(time.perf_counter() - t1)
             n_findings = len(res.findings)
-        out.append({"file": f"{path.parent.name}/{path.name}", "pages": doc.pages, "blocks": len(doc.blocks), "tables": len(doc.tables),
-                    "parse_s": t_parse, "rules_s": statistics.median(times), "findings": n_findings})
+            by_fam: dict[str, float] = {}
+            for rid, t in res.timings.items():
+                by_fam[rid[:3]] = by_fam.get(rid[:3], 0.0) + t
+            for fam, t in by_fam.items():
+                fam_times.setdefault(fam, []).append(t)
+        out.append({"file": f"{path.parent.name}/{path.name}", "pages": doc.pages, "blocks": len(doc.blocks),
+                    "tables": len(doc.tables), "parse_s": t_parse, "rules_s": statistics.median(times),
+                    "families": {f: statistics.median(v) for f, v in fam_times.items()}, "findings": n_findings})
     return out
 
 
@@ -65,8 +74,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--select", default=DEFAULT_SELECT)
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--limit", type=int, default=0, help="at most this many files (0 = all)")
+    ap.add_argument("--formats", default="docx,pdf", help="file types to include (scanned PDFs parse slowly)")
     args = ap.parse_args(argv)
-    files = _files(args.corpus)
+    files = _files(args.corpus, tuple("." + f.strip().lower() for f in args.formats.split(",") if f.strip()))
     if args.limit:
         files = files[: args.limit]
     # warm-up: imports, pint registry, regex compilation are not per-report costs
@@ -82,6 +92,10 @@ def main(argv: list[str] | None = None) -> int:
     rs = [r["rules_s"] for r in rows]
     print(f"\nrules ({args.select}) per report: median {statistics.median(rs):.3f} s, "
           f"max {max(rs):.3f} s, over {len(rows)} reports ({args.runs} runs each)")
+    fams = sorted({f for r in rows for f in r["families"]})
+    for fam in fams:
+        ts = [r["families"].get(fam, 0.0) for r in rows]
+        print(f"  {fam}: median {statistics.median(ts):.3f} s, max {max(ts):.3f} s")
     return 0
 
 

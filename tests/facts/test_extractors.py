@@ -362,3 +362,35 @@ def test_sum_rows_with_breakdown_rows_and_subtotals(tmp_path):
     )
     (f,) = review_document(bad, options=ReviewOptions(select=["RED003"])).findings
     assert f.expected == 92 and f.found == 82 and f.location.row == 5
+
+
+def test_summary_total_checked_against_other_summary_sentences():
+    doc = parse_markdown_text(
+        "# 前言\n\n共筛选出可行的清洁生产方案29项，其中无/低费方案24项、中/高费方案5项。全部方案累计投资225.40万元，"
+        "年经济效益57.52万元。\n\n"
+        "# 第六章 方案实施\n\n本轮审核提出的各项方案总投资225.40万元，年经济效益74.67万元。\n\n"
+        "表6-1 无/低费方案汇总\n\n| 编号 | 方案名称 | 投资（万元） |\n|---|---|---|\n| F1 | 漂洗水管理 | 100.40 |\n"
+        "| F2 | 节水喷淋头 | 125.00 |\n\n"
+        "# 结论\n\n本轮审核共提出方案29项，其中无/低费方案24项、中/高费方案5项；总投资225.40万元，年经济效益74.67万元。\n"
+    )
+    checks = [c for c in option_total_checks(doc) if c.data["aspect"] != "count"]  # the table lists 2 of 24
+    assert [(c.data["aspect"], c.found) for c in checks] == [("benefit", 57.52)]
+    assert checks[0].other and checks[0].expected == pytest.approx(74.67)
+
+
+def test_target_baselines_meet_across_tables(tmp_path):
+    from reviewer.service import ReviewOptions, review_document
+
+    doc = parse_markdown_text(
+        "# 第二章 预审核\n\n表2-15 清洁生产目标一览表\n\n"
+        "| 序号 | 指标名称 | 单位 | 现状值（2024年） | 近期目标值 | 完成时限 |\n|---|---|---|---|---|---|\n"
+        "| 1 | 单位产品取水量 | m³/t | 45.00 | 44.33 | 2025年9月 |\n| 2 | 化学需氧量排放量 | t/a | 9.360 | 5.963 | 2025年9月 |\n\n"
+        "# 第六章 方案实施\n\n表6-7 清洁生产目标完成情况\n\n"
+        "| 序号 | 指标 | 单位 | 基准值（2024年） | 目标值 | 实施后实际值 | 完成情况 |\n|---|---|---|---|---|---|---|\n"
+        "| 1 | 单位产品取水量 | m³/t | 45.00 | 44.33 | 44.10 | 已完成 |\n"
+        "| 2 | 化学需氧量排放量 | t/a | 8.004 | 5.963 | 5.50 | 已完成 |\n"
+    )
+    rv = review_document(doc, options=ReviewOptions(select=["CON001"]))
+    assert len(rv.findings) == 1
+    f = rv.findings[0]
+    assert {f.found, f.expected} == {9.36, 8.004} and f.evidence.other
