@@ -29,6 +29,8 @@ def _add_args(p: argparse.ArgumentParser) -> None:
     ls.add_argument("--type", dest="type_", help="只列出此类条目")
     rb = sub.add_parser("rebuild", help="重建（增量同步）向量索引", description="重建向量索引")
     rb.add_argument("--force", action="store_true", help="删除向量索引后全部重新计算")
+    rm = sub.add_parser("remove", help="删除一个导入的文件", description="从依据库删除导入的文件")
+    rm.add_argument("item_id", help="导入文件的条目编号（user-…，见 reviewer kb list）")
     sh = sub.add_parser("show", help="显示一个条目的元数据和条款", description="显示条目")
     sh.add_argument("item_id", help="条目编号，如 law-cpp-2012")
     sh.add_argument("--format", choices=["text", "json"], default="text", help="输出格式")
@@ -48,9 +50,9 @@ def _progress(stage: str, frac: float) -> None:
 def _run(a: argparse.Namespace) -> int:
     cmd = getattr(a, "kb_command", None)
     if cmd is None:
-        raise UsageError("请指定子命令：reviewer kb add|search|list|rebuild|show（加 -h 查看帮助）。")
+        raise UsageError("请指定子命令：reviewer kb add|search|list|rebuild|show|remove（加 -h 查看帮助）。")
     return {"add": _cmd_add, "search": _cmd_search, "list": _cmd_list, "rebuild": _cmd_rebuild,
-            "show": _cmd_show}[cmd](a)
+            "show": _cmd_show, "remove": _cmd_remove}[cmd](a)
 
 
 def _cmd_add(a: argparse.Namespace) -> int:
@@ -124,6 +126,16 @@ def _cmd_rebuild(a: argparse.Namespace) -> int:
     s = kb.rebuild(force=a.force, progress=_progress)
     print(f"索引已同步：{len(kb.chunks)} 段；新计算 {s['embedded']}，删除 {s['deleted']}，未变 {s['unchanged']}，"
           f"用时 {s['seconds']} 秒。")
+    return EXIT_OK
+
+
+def _cmd_remove(a: argparse.Namespace) -> int:
+    from reviewer.knowledge.loader import KnowledgeError
+
+    kb = _kb()
+    if not kb.remove_document(a.item_id):
+        raise KnowledgeError(f"没有导入的文件“{a.item_id}”（只能删除 reviewer kb add 导入的文件）。", code="not_found")
+    print(f"已删除 {a.item_id}。")
     return EXIT_OK
 
 

@@ -70,6 +70,14 @@ def test_add_search_list_persist(env, capsys):
     assert kb.sync()["embedded"] == 0
     assert kb.search("测试单位应加盖公章", k=1)[0].clause == "第二条"
 
+    guide_id = next(d.item_id for d in kb.user_documents() if d.file_name == "guide.txt")
+    assert main(["kb", "remove", guide_id]) == 0
+    capsys.readouterr()
+    kb = KnowledgeBase(load_settings())
+    assert {d.file_name for d in kb.user_documents()} == {"rules.docx"}
+    assert all(h.item_id != guide_id for h in kb.search("测试单位应加盖公章", k=5))
+    assert main(["kb", "remove", guide_id]) == 2
+
 
 def test_text_output_and_show(env, capsys):
     assert main(["kb", "search", "综合能耗怎么计算", "--k", "2"]) == 0
