@@ -135,6 +135,7 @@ class Generator:
         self.log = log
         self.counts = {t: 0 for t in TYPES}
         self.facts_cache: dict[str, Any] = {}
+        self.clean_cache: dict[str, Any] = {}
         self.meta_cache: dict[str, dict] = {}
 
     def run(self) -> dict[str, Any]:
@@ -231,13 +232,15 @@ class Generator:
         for lab in labels:
             self.counts[lab.type] = self.counts.get(lab.type, 0) + 1
         self.facts_cache[p.rid] = f
+        self.clean_cache[p.rid] = draw_facts(p.seed, ind, p.rid, p.report_year, p.id_seed)
         return self._write(p, f, doc, labels, by_id)
 
     def _apply_pair_facts(self, p: ReportPlan, f) -> None:
-        if p.copy_kind == "copied_chapter" and p.copy_of in self.facts_cache:
+        if p.copy_kind == "copied_chapter" and p.copy_of in self.clean_cache:
             import copy
 
-            a = self.facts_cache[p.copy_of]
+            # the other report's chapter as measured, not with the defects injected into that report
+            a = self.clean_cache[p.copy_of]
             # the measured balances of chapter 3 are taken over from the other enterprise's report
             f.mb, f.eb, f.wb = copy.deepcopy(a.mb), copy.deepcopy(a.eb), copy.deepcopy(a.wb)
             f.mb.title, f.eb.title = a.mb.title, a.eb.title
