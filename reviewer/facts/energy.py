@@ -891,6 +891,48 @@ def _split_table_rows(doc: Document, energy_tables: set[int]) -> list[EnergyRow]
 _PROSE_COAL = re.compile(r"折合?标准?煤|折标煤|折合标煤")
 
 
+_FORMULA = re.compile(
+    r"(?P<a>\d[\d,，.]*\s*(?:万|千)?\s*(?:kWh|千瓦时|度|m³|m3|Nm³|立方米|t|吨|kg|GJ|MJ))\s*[×xX*]\s*"
+    r"(?P<c>\d[\d.]*\s*(?:(?:kgce|tce|千克标准煤|吨标准煤|kg标准煤)\s*/\s*(?:万|千)?\s*(?:kWh|千瓦时|m³|m3|t|吨|kg|GJ|MJ))?)"
+    r"\s*(?P<div>[÷/]\s*1000|×\s*10\s*[-−]\s*3)?\s*[=＝]\s*"
+    r"(?P<t>\d[\d,，.]*\s*(?:万)?\s*(?:tce|kgce|吨标准煤|吨标煤|t标准煤|t))"
+)
+
+
+def _formula_rows(doc: Document) -> list[EnergyRow]:
+    """'电力：356.8万kWh×1.229 tce/万kWh=438.51 tce', '原煤 1200 t × 0.7143 = 857.16 t' — a conversion
+    written as a formula in a sentence or a cell."""
+    out = []
+    for s in doc_sentences(doc, ("paragraph",)):
+        for m in _FORMULA.finditer(s.text):
+            a = parse_quantity(m.group("a"))
+            tq = parse_quantity(m.group("t").replace("吨标准煤", "tce").replace("吨标煤", "tce").replace("t标准煤", "tce"))
+            if a is None or tq is None or a.kind != "number":
+                continue
+            if tq.canonical_unit in ("t", "t/a"):
+                tq = parse_quantity(m.group("t").strip().rstrip("t") + "tce") or tq
+            if not tq.canonical_unit.startswith("tce"):
+                continue
+            before = re.split(r"[，；;。、:：]|,(?!\d{3})", s.text[: m.start()].rstrip("：: "))[-1]
+            carrier = carrier_of(before) or next((c for al, c in _ALIAS_LIST if len(al) >= 2 and al in before), None)
+            if carrier is None:
+                continue
+            coef_text = m.group("c").strip()
+            cq = parse_quantity(coef_text)
+            if cq is None:
+                continue
+            if m.group("div") and not cq.unit:
+                cq = parse_quantity(f"{coef_text} kgce/{a.unit.replace('万', '') or 'kg'}") or cq
+            loc = s.locator()
+            a.locator = tq.locator = cq.locator = loc
+            per, kg = _coef_units(cq)
+            coef = StatedCoefficient(carrier=carrier, quantity=cq, per_unit=per, kgce_per_unit=kg,
+                                     quote=s.text, locator=loc, source="prose")
+            out.append(EnergyRow(carrier=carrier, label=carrier, amount=a, coefficient=coef, tce=tq,
+                                 block=s.block.index, quote=s.text, locator=loc))
+    return out
+
+
 def _prose_energy_rows(doc: Document) -> list[EnergyRow]:
     """'2023年公司用电量356.8万kWh，折标准煤438.51t' → one row."""
     out = []
@@ -963,9 +1005,10 @@ def _extract_energy(doc: Document) -> EnergyFacts:
             facts.coefficients.extend(_coefficient_table(tv))
         facts.co2_rows.extend(_co2_rows(tv))
     facts.co2_rows.extend(_co2_prose(doc))
-    split = _split_table_rows(doc, {t.table for t in facts.tables}) + _prose_energy_rows(doc)
+    split = _split_table_rows(doc, {t.table for t in facts.tables}) + _prose_energy_rows(doc) + _formula_rows(doc)
     if split:
         facts.tables.append(EnergyTable(table=-1, block=None, caption="（跨表/正文）", rows=split))
+        facts.coefficients.extend(r.coefficient for r in split if r.coefficient is not None)
     coefs, bases = _prose_coefficients(doc)
     facts.coefficients.extend(coefs)
     facts.basis_statements.extend(bases)

@@ -496,7 +496,7 @@ def check_electricity_basis(run: RuleRun) -> Iterator[Finding]:
             return
         # 0.1229 kgce/kWh is the 当量值 by definition; the missing statement matters when the
         # number is an 等价值 (year-specific, source needed) or not recognisable
-        unclear = [u for u in used if _classify_electricity(u[0], p) != "当量值"]
+        unclear = [u for u in used if _classify_electricity(u[0], p) == "等价值"]
         if not unclear:
             return
         v, _declared, quote, loc, _origin = unclear[0]

@@ -423,3 +423,11 @@ def test_audit_purpose_in_the_organisation_chapter_is_not_a_target_section():
     assert not _run(md, "TGT001")
     vague = md.replace("| 单位产品综合能耗 | kgce/t | 95 | 85 |", "| 单位产品综合能耗 | kgce/t | 95 | 明显降低 |")
     assert [f.severity for f in _run(vague, "TGT001")] == ["error"], "no target of the section is a number"
+
+
+def test_conversions_written_as_formulas():
+    md = _data("n2_energy_formula_prose.md")
+    assert not _run(md, "UNI")
+    bad = md.replace("=438.51 tce", "=538.51 tce").replace("= 857.16 t", "= 957.16 t")
+    findings = _run(bad, "UNI")
+    assert sorted(f.rule_id for f in findings) == ["UNI001", "UNI001"]
