@@ -115,6 +115,7 @@ CATEGORY_ASPECT: dict[str, str] = {
 Aspect = str  # one of ASPECT_WORDS keys, or 'input'/'output'/'loss' (balances), or ''
 
 
+@lru_cache(maxsize=65536)
 def norm_text(text: str) -> str:
     """NFKC, no whitespace: the comparable form of labels."""
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or ""))

@@ -174,6 +174,10 @@ def _columns_shape(view: TableView, context: str) -> list[ComparisonRow]:
 
 
 def _rows_shape(view: TableView, context: str) -> list[ComparisonRow]:
+    # cheap test first: the role words sit in the first columns of a transposed table
+    first = " ".join(view.table.cell(r, c) for r in view.table.body_rows() for c in range(min(2, view.ncols)))
+    if not (any(w in first for w in BEFORE_WORDS) and any(w in first for w in AFTER_WORDS)):
+        return []
     labels = {r: " ".join(view.row_labels(r)) for r in view.table.body_rows()}
     roles: dict[str, int] = {}
     for r, lab in labels.items():

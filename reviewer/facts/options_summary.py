@@ -276,7 +276,7 @@ def _count_statements(doc: Document):
     ('预审核阶段共提出无/低费方案4项') are a subset and are not compared."""
     from reviewer.structure import analyse_structure
 
-    structure = analyse_structure(doc)
+    structure = memo(doc, "structure", lambda: analyse_structure(doc))
     early = set(structure.phase_blocks(2)) | set(structure.phase_blocks(3))
     for b in doc.blocks:
         if b.kind != "paragraph" or "方案" not in b.text or ("项" not in b.text and "个" not in b.text):

@@ -314,10 +314,11 @@ _NOT_PLANT_SAVING = re.compile(r"该方案|本方案|此方案|该项目|单项|
 
 def saving_facts(doc: Document) -> list[Fact]:
     """Plant-level annual savings and reductions stated in sentences (aspect 'reduction')."""
+    from reviewer.facts.shapes import memo
     from reviewer.structure import analyse_structure
 
     # option generation and feasibility chapters state each option's expected savings
-    structure = analyse_structure(doc)
+    structure = memo(doc, "structure", lambda: analyse_structure(doc))
     option_phases = set(structure.phase_blocks(4)) | set(structure.phase_blocks(5))
     out: list[Fact] = []
     for b in doc.blocks:

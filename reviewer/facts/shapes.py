@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections import OrderedDict
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 
 from reviewer.document import Document, Locator
@@ -91,6 +92,7 @@ def caption_text(view: TableView, doc: Document | None = None) -> str:
     return ""
 
 
+@lru_cache(maxsize=65536)
 def is_total_text(text: str) -> bool:
     t = norm(text)
     return bool(t) and len(t) <= 14 and bool(_TOTAL_LABEL.search(t))

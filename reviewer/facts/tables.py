@@ -13,7 +13,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from reviewer.document import Block, Document, Locator, Table
 from reviewer.quantities import Quantity, parse_quantity, parse_unit, unit_from_header
@@ -25,6 +25,7 @@ _SEQ_HEADER = re.compile(r"^(序号|编号|No\.?|#)$", re.I)
 _UNIT_HEADER = re.compile(r"^(计量)?单\s*位$")
 
 
+@lru_cache(maxsize=65536)
 def norm(text: str) -> str:
     """Comparable form of a label: NFKC, no whitespace."""
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or ""))

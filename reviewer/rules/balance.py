@@ -19,7 +19,7 @@ from reviewer.facts.balance import (
     water_statements,
     water_tables,
 )
-from reviewer.facts.shapes import loc_data, other_place, pct_text, qtext
+from reviewer.facts.shapes import loc_data, memo, other_place, pct_text, qtext
 from reviewer.findings import Basis, Finding
 from reviewer.quantities import fmt_number, iv, iv_div, iv_overlap, iv_sub
 from reviewer.rules.base import RuleRun, rule
@@ -383,7 +383,7 @@ def check_missing(run: RuleRun) -> Iterator[Finding]:
     第三章 审核：3.2 物料平衡（表3-1 镀锌线物料平衡表）、3.3 水平衡（表3-2 全厂水平衡测试结果）、
     3.4 铬元素平衡（表3-3 钝化工序铬平衡）。
     """
-    structure = run.ctx.cached("structure", lambda: analyse_structure(run.doc))
+    structure = run.ctx.cached("structure", lambda: memo(run.doc, "structure", lambda: analyse_structure(run.doc)))
     match = structure.phases.get(3)
     if match is None or match.heading is None:
         return
