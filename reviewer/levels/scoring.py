@@ -324,6 +324,10 @@ def score_table(rt: ReportTable, official: tuple[IndicatorSystemTables, Indicato
     weights_clear = cw_clear and rows_clear
     if not weights_clear:
         partial.append("表中权重不全，综合评价指数按等权近似")
+        # without weights the index has no sound upper bound: only a failing indicator still proves
+        # something (any indicator below III级 makes Y_III < 100 whatever its weight)
+        below = any(s.applicable and s.level == 0 for s in rows)
+        high = {1: 100.0, 2: 100.0, 3: 99.0 if below else 100.0}
     unknown_rows = [s for s in rows if s.applicable and s.level is None]
     if unknown_rows:
         partial.append("以下指标无法判定级别：" + "、".join(s.src.name for s in unknown_rows[:8]))

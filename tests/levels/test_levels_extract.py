@@ -199,3 +199,23 @@ def test_per_indicator_y_columns_give_the_stated_level():
     assert [r.src.stated_level for r in t.score.rows] == [3, 2]
     assert [r.level for r in t.score.rows] == [3, 2]
     assert t.score.y_low == {1: 0.0, 2: 50.0, 3: 100.0} and t.score.grade == 3 and not t.proven_overstated
+
+
+def test_without_weights_only_failing_indicators_prove_anything():
+    from reviewer.levels.assess import assess_document
+
+    md = """| 指标 | 单位 | Ⅰ级 | Ⅱ级 | Ⅲ级 | 现状 |
+|---|---|---|---|---|---|
+| 单位产品取水量 | m³/t | ≤6 | ≤9 | ≤12 | 10.5 |
+| 单位产品综合能耗 | kgce/t | ≤250 | ≤300 | ≤350 | 260 |
+| 水重复利用率 | % | ≥90 | ≥85 | ≥80 | 86 |
+
+公司清洁生产水平达到II级。
+"""
+    t = assess_document(parse_markdown_text(md), industries=set()).tables[0]
+    assert not t.score.weights_clear
+    assert t.score.grade == 3 and t.score.grade_best == 1  # no weights, no limiting marks: nothing excludes I
+    assert t.possibly_overstated and not t.proven_overstated  # equal weights give Y_II=66.7, but weights are unknown
+    md_below = md.replace("| 10.5 |", "| 12.5 |").replace("达到II级", "为III级")
+    t = assess_document(parse_markdown_text(md_below), industries=set()).tables[0]
+    assert t.proven_overstated and t.score.grade_best == 0
