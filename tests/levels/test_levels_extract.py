@@ -216,6 +216,8 @@ def test_without_weights_only_failing_indicators_prove_anything():
     assert not t.score.weights_clear
     assert t.score.grade == 3 and t.score.grade_best == 1  # no weights, no limiting marks: nothing excludes I
     assert t.possibly_overstated and not t.proven_overstated  # equal weights give Y_II=66.7, but weights are unknown
-    md_below = md.replace("| 10.5 |", "| 12.5 |").replace("达到II级", "为III级")
+    # a limiting indicator below III级 excludes every level, weights or not
+    md_below = md.replace("| 单位产品取水量 | m³/t | ≤6 | ≤9 | ≤12 | 10.5 |", "| *单位产品取水量 | m³/t | ≤6 | ≤9 | ≤12 | 12.5 |")
+    md_below = md_below.replace("达到II级", "为III级")
     t = assess_document(parse_markdown_text(md_below), industries=set()).tables[0]
     assert t.proven_overstated and t.score.grade_best == 0
