@@ -113,9 +113,29 @@ def cmd_rules(a: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# ---- eval ------------------------------------------------------------------------------------
+def _add_eval(p: argparse.ArgumentParser) -> None:
+    p.add_argument("args", nargs=argparse.REMAINDER, help="generate | score | bench | samples 及其参数（同 python -m evals）")
+
+
+def cmd_eval(a: argparse.Namespace) -> int:
+    """``reviewer eval score`` = ``python -m evals score``: the evaluation harness lives in the
+    source tree (evals/), not in the installed package."""
+    from reviewer.settings import REPO_ROOT
+
+    if not (REPO_ROOT / "evals" / "__main__.py").exists():
+        raise UsageError("评测工具（evals/）只在源码仓库中提供，请在仓库中运行。")
+    if str(REPO_ROOT) not in sys.path:
+        sys.path.insert(0, str(REPO_ROOT))
+    from evals.__main__ import main as evals_main
+
+    return int(evals_main(a.args or ["--help"]) or 0)
+
+
 COMMANDS: dict[str, tuple[str, Callable, Callable]] = {
     "review": ("审查一份报告", _add_review, cmd_review),
     "rules": ("列出规则目录及说明", _add_rules, cmd_rules),
+    "eval": ("评测：生成带标注语料、计算各规则精确率/召回率、性能基准", _add_eval, cmd_eval),
 }
 
 

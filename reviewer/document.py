@@ -215,7 +215,8 @@ class Document(BaseModel):
 
 
 _WS = re.compile(r"\s+")
-_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+# NUL: pdfminer maps some invisible glyphs (e.g. U+2060 in CID fonts) to \\x00
+_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\x00"), None)
 
 
 def normalize_for_match(text: str) -> str:
