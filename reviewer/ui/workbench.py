@@ -422,8 +422,9 @@ def build_workbench(services: Services, lang: str = "zh") -> gr.Blocks:
             return
         rv = review_of(user, review_id) if scope == "both" else None
         doc = document_of(rv) if rv and rv["status"] == "done" else None
-        key = f"{rv['id'] if doc else '-'}"
-        chat = chats.get(key, lambda: ReportChat(doc, services.settings, services.knowledge()))
+        kb = services.knowledge()
+        key = f"{rv['id'] if doc else '-'}:{id(kb)}"  # a new chat once the full index is ready
+        chat = chats.get(key, lambda: ReportChat(doc, services.settings, kb))
         pairs = [(m["role"], m["content"]) for m in history if isinstance(m, dict)]
         history += [{"role": "user", "content": _md_escape(message)}, {"role": "assistant", "content": ""}]
         text = ""
@@ -457,7 +458,7 @@ def build_workbench(services: Services, lang: str = "zh") -> gr.Blocks:
         items = load_items(services.settings.paths.knowledge_dir).values()
         rows = [[i.id, i.title, i.doc_number, i.status, i.type_zh] for i in items
                 if type_filter in (None, ALL, "") or i.type == type_filter]
-        kb = services._kb
+        kb = services.knowledge()
         if kb is not None and type_filter in (None, ALL, "", "user_document"):
             for d in kb.user_documents():
                 rows.append([d.item_id, d.title, "", "现行", "用户导入文件"])
@@ -479,7 +480,7 @@ def build_workbench(services: Services, lang: str = "zh") -> gr.Blocks:
             return ""
         item = load_items(services.settings.paths.knowledge_dir).get(item_id)
         if item is None:
-            kb = services._kb
+            kb = services.knowledge()
             doc = next((d for d in kb.user_documents() if d.item_id == item_id), None) if kb else None
             if doc is None:
                 return ""
@@ -510,7 +511,7 @@ def build_workbench(services: Services, lang: str = "zh") -> gr.Blocks:
                 shutil.copyfile(src, dst)
                 paths.append(dst)
             try:
-                added = kb.add_files(paths)
+                added = services.ingest_knowledge(paths)
             except ReviewerError as exc:
                 return exc.message
         store.audit(user, "knowledge_ingest", "", {"files": [d.file_name for d in added]})
@@ -600,7 +601,9 @@ def build_workbench(services: Services, lang: str = "zh") -> gr.Blocks:
                 gr.update(value=users, visible=may_admin(user)), gr.update(value=audit, visible=may_admin(user)))
 
     # ---- layout ----------------------------------------------------------------------------------
-    with gr.Blocks(title=t("app_title"), analytics_enabled=False) as demo:
+    # Gradio keeps uploads and served files in its cache: reports are confidential, so files
+    # older than an hour are deleted every 10 minutes (ours are copied to data_dir at once).
+    with gr.Blocks(title=t("app_title"), analytics_enabled=False, delete_cache=(600, 3600)) as demo:
         header = gr.HTML()
         with gr.Row():
             review_dd = gr.Dropdown(label=t("current_review"), choices=[], value=None, interactive=True, scale=5,

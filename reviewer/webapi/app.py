@@ -73,6 +73,8 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
     async def lifespan(app: FastAPI):
         if start_workers:
             services.queue.start()
+        if with_ui:
+            services.warm_up_knowledge()
         try:
             yield
         finally:

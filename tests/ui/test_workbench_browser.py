@@ -10,7 +10,7 @@ from pathlib import Path
 import docx
 import httpx
 import pytest
-from conftest import PASSWORD, cell, login, upload_and_review
+from browser_helpers import PASSWORD, cell, login, upload_and_review
 from playwright.sync_api import expect
 from report_builder import build_docx_report, build_long_docx_report, build_pdf_report
 

@@ -6,7 +6,7 @@ import json
 
 import docx
 import openpyxl
-from conftest import client, wait_done
+from livesrv import client, wait_done
 
 
 def submit(c, path, **form):
