@@ -394,3 +394,15 @@ def test_target_baselines_meet_across_tables(tmp_path):
     assert len(rv.findings) == 1
     f = rv.findings[0]
     assert {f.found, f.expected} == {9.36, 8.004} and f.evidence.other
+
+
+def test_balance_closure_needs_a_complete_table():
+    from reviewer.service import ReviewOptions, review_document
+
+    part = ("表3-1 物料平衡表（kg/d）\n\n| 输入 | 数量 | 输出 | 数量 |\n|---|---|---|---|\n"
+            "| 锌锭 | 120.0 | 镀层 | 60.5 |\n| 硫酸锌 | 35.0 | 废液带出 | 40.2 |\n")
+    # the first page of a table broken across pages: no total row, nothing to say it is complete
+    assert not review_document(parse_markdown_text(part), options=ReviewOptions(select=["BAL001"])).findings
+    whole = part + "| 合计 | 155.0 | 合计 | 100.7 |\n"
+    (f,) = review_document(parse_markdown_text(whole), options=ReviewOptions(select=["BAL001"])).findings
+    assert f.found == "35.03%"
