@@ -464,14 +464,16 @@ def check_row_levels(run: RuleRun) -> Iterator[Finding]:
 )
 def check_old_scheme(run: RuleRun) -> Iterator[Finding]:
     """## 检查内容
-    等级结论使用“国际清洁生产先进水平”（HJ/T 清洁生产标准的一级）或“清洁生产先进企业/清洁生产企业”
-    （2005—2008 年试行指标体系的两级评定）等旧体系的等级名称，而企业所在行业已有现行的整合评价指标体系
-    （或报告本身对照的是现行体系）时提示。报告明确引用了旧标准或试行体系的，由 CIT001 在引用处提示，
-    本规则不重复。
+    企业所在行业已有现行的整合评价指标体系（或报告本身对照的是现行体系）时：
+    （1）等级结论使用“国际清洁生产先进水平”（HJ/T 清洁生产标准的一级）或“清洁生产先进企业/清洁生产企业”
+    （2005—2008 年试行指标体系的两级评定）等旧体系的等级名称；
+    （2）评价指标对比表只有一级/二级/三级基准值、没有权重，全文也没有综合评价指数，即按 HJ/T 清洁生产标准的
+    逐项对比方法评定等级。
+    报告明确引用了旧标准或试行体系的，由 CIT001 在引用处提示，本规则不重复。
 
     ## 为什么重要
     现行评价指标体系按 Y_I/Y_II/Y_III 和限定性指标评定I级（国际清洁生产领先水平）、II级、III级，旧体系的
-    等级与之不可比；结论用旧名称，往往说明评价沿用了旧标准或其他报告的模板。
+    等级和评定方法与之不可比；结论用旧名称或旧方法，往往说明评价沿用了旧标准或其他报告的模板。
 
     ## 不通过示例
     > （电镀企业，对照《电镀行业清洁生产评价指标体系》）公司清洁生产水平达到国际清洁生产先进水平。
@@ -481,7 +483,10 @@ def check_old_scheme(run: RuleRun) -> Iterator[Finding]:
     """
     lv = _levels(run)
     old = [c for c in lv.claims if c.scheme in ("hjt", "trial")]
-    if not old:
+    unweighted = [t for t in lv.tables if t.claim is not None and not t.stated_y
+                  and "weight" not in t.table.roles and "cls_weight" not in t.table.roles
+                  and not any(k.startswith("score") for k in t.table.roles)]
+    if not old and not unweighted:
         return
     from reviewer.rules.citations import _current_indicator_system, _old_series, citation_view
 
@@ -494,18 +499,28 @@ def check_old_scheme(run: RuleRun) -> Iterator[Finding]:
     cites_current = any("评价指标体系" in (c.title or "") and "试行" not in (c.title or "") for c in view.citations)
     if current is None and not cites_current:
         return
+    target = current.label() if current is not None else "现行行业清洁生产评价指标体系"
     seen = set()
     for c in old:
         if c.wording in seen:
             continue
         seen.add(c.wording)
         kind = "HJ/T《清洁生产标准》" if c.scheme == "hjt" else "2005—2008年试行评价指标体系"
-        target = current.label() if current is not None else "现行行业清洁生产评价指标体系"
         yield run.finding(
             f"等级结论“{c.wording}”是{kind}的等级名称；{target}按I级（国际清洁生产领先水平）、II级（国内清洁生产先进"
             "水平）、III级评定，应按现行体系的综合评价指数和限定性指标重新表述等级。",
             c.quote, run.doc.blocks[c.block].locator(), expected="I级/II级/III级（现行体系）", found=c.wording,
             data={"scheme": c.scheme, "current": current.id if current is not None else None},
+        )
+    for t in unweighted:
+        if t.claim is None or t.claim.wording in seen:
+            continue
+        yield run.finding(
+            f"评价指标对比表只列出各级基准值、没有权重，报告也没有计算综合评价指数，等级结论“{_claim_label(t.claim)}”"
+            f"是按 HJ/T《清洁生产标准》逐项对比的方法得出的；{target}要求按权重计算 Y_I/Y_II/Y_III 并核对限定性指标。",
+            t.claim.quote, run.doc.blocks[t.claim.block].locator(), expected="按综合评价指数和限定性指标评定",
+            found="逐项对比、无权重和综合评价指数",
+            data={"table": t.table.index + 1, "current": current.id if current is not None else None},
         )
 
 

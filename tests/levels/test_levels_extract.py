@@ -221,3 +221,25 @@ def test_without_weights_only_failing_indicators_prove_anything():
     md_below = md_below.replace("达到II级", "为III级")
     t = assess_document(parse_markdown_text(md_below), industries=set()).tables[0]
     assert t.proven_overstated and t.score.grade_best == 0
+
+
+def test_hjt_style_table_without_weights_or_index(tmp_path):
+    from lvl_reports import HEAD
+
+    from reviewer.service import ReviewOptions, review
+    from reviewer.settings import load_settings
+
+    table = """| 指标 | 单位 | 一级 | 二级 | 三级 | 企业现状 | 级别 |
+|---|---|---|---|---|---|---|
+| 单位产品每次清洗取水量 | L/m² | ≤8 | ≤24 | ≤40 | 18.6 | 二级 |
+| 镍利用率 | % | ≥95 | ≥85 | ≥80 | 88 | 二级 |
+"""
+    s = load_settings()
+    s.paths.data_dir = tmp_path / "data"
+    p = tmp_path / "r.md"
+    p.write_text(HEAD + table + "\n公司清洁生产水平达到二级。\n", encoding="utf-8")
+    rv = review(p, ReviewOptions(select=["LVL005"], use_llm=False), settings=s)
+    assert [f.rule_id for f in rv.findings] == ["LVL005"] and "HJ/T" in rv.findings[0].message
+    p.write_text(HEAD + table + "\n综合评价指数Y_II=100，公司清洁生产水平达到二级。\n", encoding="utf-8")
+    rv = review(p, ReviewOptions(select=["LVL005"], use_llm=False), settings=s)
+    assert rv.findings == []
