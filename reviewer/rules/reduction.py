@@ -279,8 +279,39 @@ def _row_kind(view: TableView, row: int) -> str | None:
     return None
 
 
+def _previous_part(run: RuleRun, view: TableView) -> TableView | None:
+    """The table this one continues (a table broken across pages): the table block right before it,
+    with only page furniture (short lines) in between and the same number of columns."""
+    if view.block is None:
+        return None
+    views = {v.block.index: v for v in _views(run) if v.block is not None}
+    for j in range(view.block.index - 1, max(-1, view.block.index - 4), -1):
+        b = run.doc.blocks[j]
+        if b.kind == "table":
+            prev = views.get(j)
+            return prev if prev is not None and prev.ncols == view.ncols else None
+        if b.kind == "heading" or len(b.text) > 30:
+            return None
+    return None
+
+
+def _carried(prev: TableView | None, col: int) -> list[Quantity]:
+    """Additive items of the same column in the part before (rows without a total)."""
+    if prev is None:
+        return []
+    out = []
+    for r in prev.table.body_rows():
+        if is_repeated_header(prev, r) or is_of_which(prev, r) or _row_kind(prev, r):
+            continue
+        q = prev.quantity(r, col)
+        if q is not None and additive_quantity(q):
+            out.append(q)
+    return out
+
+
 def _check_column(run: RuleRun, view: TableView, col: int) -> Iterator[Finding]:
     min_items = run.params.min_items
+    carry: list[Quantity] | None = None  # items of the table part before, computed when needed
     block: list[Quantity] = []          # items since the last total row
     block_rows: list[int] = []
     all_items: list[Quantity] = []      # items since the last grand total
@@ -318,6 +349,12 @@ def _check_column(run: RuleRun, view: TableView, col: int) -> Iterator[Finding]:
         candidates_ok = not broken and len(items) >= min_items and len(units | {q.canonical_unit}) == 1
         if candidates_ok:
             cands = _sum_candidates([block], all_items, subtotals)
+            if not any(iv_overlap(c, iv(q)) for c in cands) and not subtotals:
+                # a total at the end of a table continued from the previous page covers both parts
+                if carry is None:
+                    carry = _carried(_previous_part(run, view), col)
+                if carry:
+                    cands.append(iv_sum([iv(x) for x in [*carry, *all_items]]))
             if not any(iv_overlap(c, iv(q)) for c in cands) and sum_explained_by_slip(items, q) is None:
                 rows = block_rows if items is block else [x.locator.row for x in items if x.locator]
                 yield _sum_finding(run, view, r, col, q, items, [x for x in rows if x is not None])

@@ -406,3 +406,17 @@ def test_balance_closure_needs_a_complete_table():
     whole = part + "| 合计 | 155.0 | 合计 | 100.7 |\n"
     (f,) = review_document(parse_markdown_text(whole), options=ReviewOptions(select=["BAL001"])).findings
     assert f.found == "35.03%"
+
+
+def test_total_of_a_table_continued_from_the_previous_page():
+    from reviewer.service import ReviewOptions, review_document
+
+    text = (
+        "表4-1 方案投资汇总（万元）\n\n| 编号 | 方案 | 投资 |\n|---|---|---|\n| F1 | 漂洗 | 2.0 |\n| F2 | 喷淋 | 3.0 |\n\n"
+        "<!-- page -->\n\n| 编号 | 方案 | 投资 |\n|---|---|---|\n| F3 | 逆流 | 35.0 |\n| F4 | 回收 | 48.0 |\n"
+        "| 合计 |  | {total} |\n"
+    )
+    opts = ReviewOptions(select=["RED003"])
+    assert not review_document(parse_markdown_text(text.format(total="88.0")), options=opts).findings
+    (f,) = review_document(parse_markdown_text(text.format(total="98.0")), options=opts).findings
+    assert f.found == 98.0
