@@ -175,7 +175,7 @@ def cell_quote(view: TableView, row: int, col: int, from_col: int | None = None,
     start = min(start, first)
     if start <= col:
         parts = [cells[c] for c in range(start, col + 1) if c < len(cells)]
-        q = "\t".join(parts)
+        q = "\t".join(parts).strip()
         if len(norm(q)) <= max_len and norm(cells[col]):
             return q
     return cells[col] if col < len(cells) else ""
