@@ -33,7 +33,12 @@ from reviewer.knowledge.models import Item
 from reviewer.rules.base import RuleRun, rule
 
 INDICATOR_TYPES = ("indicator_system", "clean_production_standard")
-HISTORICAL = re.compile(r"代替|替代|取代|废止|作废|停止(施行|执行|使用)|被.{0,6}(更新|修订)|上一轮|上轮|首轮|第一轮|前一轮|以往|历史上")
+# '替代' alone is everyday option wording (原料替代, 以天然气替代燃煤), so only edition replacement
+# phrasing counts: '已被…代替', '代替 GB/T …', '废止', and earlier audit rounds.
+HISTORICAL = re.compile(
+    r"(已|被|由).{0,20}(代替|替代|取代)|(代替|替代|取代)了?\s*(原|旧|GB|HJ|DB|《)|废止|作废|停止(施行|执行|使用)"
+    r"|被.{0,6}(更新|修订)|上一轮|上轮|首轮|第一轮|前一轮|以往|历史上"
+)
 INDUSTRY_TYPES = (*INDICATOR_TYPES, "discharge_standard")
 
 
