@@ -5,6 +5,7 @@ which columns may be added up, and verbatim quotes for cells.
 from __future__ import annotations
 
 import re
+import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from functools import lru_cache
@@ -21,20 +22,27 @@ _MEMO: OrderedDict[int, tuple[Document, dict[str, Any]]] = OrderedDict()
 _MEMO_SIZE = 4
 
 
+_MEMO_LOCK = threading.Lock()
+
+
 def memo(doc: Document, key: str, factory: Callable[[], Any]) -> Any:
-    """``factory()`` once per document object (the last few documents are kept)."""
-    entry = _MEMO.get(id(doc))
-    if entry is None or entry[0] is not doc:
-        entry = (doc, {})
-        _MEMO[id(doc)] = entry
-        while len(_MEMO) > _MEMO_SIZE:
-            _MEMO.popitem(last=False)
-    else:
-        _MEMO.move_to_end(id(doc))
-    store = entry[1]
-    if key not in store:
-        store[key] = factory()
-    return store[key]
+    """``factory()`` once per document object (the last few documents are kept; the web API may
+    review several documents in threads, so the table itself is guarded)."""
+    with _MEMO_LOCK:
+        entry = _MEMO.get(id(doc))
+        if entry is None or entry[0] is not doc:
+            entry = (doc, {})
+            _MEMO[id(doc)] = entry
+            while len(_MEMO) > _MEMO_SIZE:
+                _MEMO.popitem(last=False)
+        else:
+            _MEMO.move_to_end(id(doc))
+        store = entry[1]
+        if key in store:
+            return store[key]
+    value = factory()
+    with _MEMO_LOCK:
+        return store.setdefault(key, value)
 
 
 def views(doc: Document) -> list[TableView]:
