@@ -177,3 +177,21 @@ def test_resolve_basis(items):
     assert resolve_basis(unknown, items) == unknown
     own = resolve_basis(Basis(item_id="law-cpp-2012", clause="第二条", quote="规则自己的摘录"), items)
     assert own.quote == "规则自己的摘录" and own.title
+
+
+@pytest.mark.parametrize(
+    ("sentence", "flagged"),
+    [
+        ("综合能耗原按《综合能耗计算通则》（GB/T 2589-2008）计算，现已被GB/T 2589-2020代替，本报告按新标准折算。", False),
+        ("《综合能耗计算通则》（GB/T 2589-2020）代替《综合能耗计算通则》（GB/T 2589-2008）。", False),
+        ("企业上一轮审核（2014年）依据《清洁生产审核暂行办法》开展。", False),
+        ("以天然气替代燃煤，锅炉执行《锅炉大气污染物排放标准》（GB 13271-2001）。", True),
+        ("本轮审核依据《清洁生产审核暂行办法》开展。", True),
+    ],
+)
+def test_cit001_reads_whether_the_old_document_is_used(sentence, flagged):
+    from reviewer.service import review_document
+
+    doc = parse_markdown_text(f"# 某电镀有限公司清洁生产审核报告\n\n2024年3月\n\n{sentence}\n")
+    rv = review_document(doc, options=ReviewOptions(select=["CIT001"]))
+    assert bool(rv.findings) is flagged
