@@ -159,7 +159,8 @@ def _knowledge_coefficients() -> tuple[StandardCoefficient, ...] | None:
         return None
     for path in sorted(root.rglob("std-gbt-2589-2020*.y*ml")):
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml is ~10x faster when present
+            data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader) or {}
         except (OSError, yaml.YAMLError):
             continue
         if not isinstance(data, dict):

@@ -140,7 +140,12 @@ def _is_option_header(text: str) -> bool:
     return bool(norm(text))
 
 
+_ECON_WORDS = re.compile(r"回收期|偿还期|净现值|NPV|IRR|收益率|现金流|贴现|折现|折旧|寿命|投资", re.I)
+
+
 def _evaluations_from_table(tv: TableView) -> list[EconomicEvaluation]:
+    if not _ECON_WORDS.search(tv.table.to_text()):
+        return []
     labels = {r: indicator_of(tv.label(r)) for r in tv.table.body_rows()}
     row_inds = {r: f for r, f in labels.items() if f}
     col_inds = {c: indicator_of(h) for c, h in enumerate(tv.headers)}
@@ -317,6 +322,8 @@ _TAX_WORD = re.compile(r"所得税率|税率")
 def _prose_metrics(block: Block) -> list[tuple[str, Metric, int]]:
     """(field, metric, position) for every indicator statement in a paragraph."""
     text = block.text
+    if not _ECON_WORDS.search(text) and not _TAX_WORD.search(text) and not re.search(r"节约|节省|效益", text):
+        return []
     hits: list[tuple[int, int, str]] = []
     for f, pat in _PROSE_WORDS:
         for m in pat.finditer(text):
