@@ -372,12 +372,12 @@ def _weight_sums(run: RuleRun, t: TableAssessment) -> Iterator[Finding]:
         cw.setdefault(r.cls, r.cls_weight)
     total = sum(cw.values())
     scale = 100.0 if total > 1.5 else 1.0
-    complete_official = t.score.official_table is not None and t.score.official_table.complete
-    if abs(total / scale - 1) > 0.005 and (total / scale > 1 or complete_official):
+    if abs(total / scale - 1) > 0.005:
         r0 = rows[0]
         col = t.table.roles.get("cls_weight")
+        why = "（漏列了一级指标，或权重抄错）" if total / scale < 1 else "（权重抄错或重复计入）"
         yield run.finding(
-            f"指标对比表的一级指标权重合计为 {fmt_number(round(total, 4))}，应为 {fmt_number(scale)}。",
+            f"指标对比表的一级指标权重合计为 {fmt_number(round(total, 4))}，应为 {fmt_number(scale)}{why}。",
             _blk(t, r0).table.cell(r0.row, col).strip() if col is not None else r0.name_raw,
             _blk(t, r0).locator(row=r0.row, col=col), expected=scale, found=round(total, 4), severity="warning",
             data={"class_weights": cw},

@@ -164,3 +164,11 @@ def test_thresholds_in_another_unit_are_converted_before_comparing(tmp_path):
             if "清洗取水量" in r.name else r for r in LEVEL_II]
     rv = _review(tmp_path, report_md(rows, CLAIMS[2]))
     assert not [f for f in rv.findings if f.rule_id in ("LVL001", "LVL007")], [f.message for f in rv.findings]
+
+
+def test_dropped_classes_show_in_the_weight_sum(tmp_path):
+    rv = _review(tmp_path, report_md(_partial("18.6", "II级", ("II级",) * 4), CLAIMS[2]))
+    f = [f for f in rv.findings if f.rule_id == "LVL003"]
+    assert len(f) == 2 and all(x.severity == "warning" for x in f)
+    assert "0.61" in f[0].message  # classes dropped
+    assert "资源综合利用指标" in f[1].message and "0.8" in f[1].message  # only the 0.8/n metals of the class
