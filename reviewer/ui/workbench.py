@@ -693,9 +693,10 @@ def build_workbench(services: Services, lang: str = "zh") -> gr.Blocks:
                     kb_table = gr.Dataframe(headers=kb_headers, value=[], interactive=False, max_height=360, scale=3,
                                             wrap=True, label=t("kb_pick"))
                     kb_item = gr.HTML()
-                with gr.Accordion(t("kb_ingest"), open=False):
-                    kb_files = gr.File(file_count="multiple", file_types=[".pdf", ".docx", ".txt", ".md"])
-                    kb_ing = gr.Button(t("kb_ingest_go"))
+                with gr.Accordion(t("kb_ingest"), open=False, elem_id="kb-ingest-panel"):
+                    kb_files = gr.File(file_count="multiple", file_types=[".pdf", ".docx", ".txt", ".md"],
+                                       elem_id="kb-files")
+                    kb_ing = gr.Button(t("kb_ingest_go"), elem_id="kb-ingest")
                     kb_msg = gr.Textbox(show_label=False, interactive=False, elem_id="kb-msg")
 
             with gr.Tab(t("tab_batch"), id="batch", elem_id="tab-batch", visible=False) as batch_tab:
