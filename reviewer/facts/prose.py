@@ -84,17 +84,28 @@ def block_sentences(doc: Document, b: Block) -> Iterator[tuple[int, int, str, st
         yield s0, s1, text[s0:s1], text[s0:min(s1, own)].strip()
 
 
-def _subject_hits(text: str, extra: Iterable[str]) -> list[SubjectHit]:
+_BASE_INDEX = [(a, c) for a, c in _ALIAS_INDEX if len(a) >= 2 or c != "电"]
+
+
+def _extra_index(extra: Iterable[str]) -> list[tuple[str, str]]:
+    return [(norm_text(e).lower(), e) for e in extra if len(e) >= 2]
+
+
+def _subject_hits(text: str, extra: Iterable[str] | list[tuple[str, str]]) -> list[SubjectHit]:
     """Non-overlapping subject mentions, longest alias first."""
     low = text.lower()
     taken = [False] * len(text)
     hits: list[SubjectHit] = []
-    index = [(a, c) for a, c in _ALIAS_INDEX if len(a) >= 2 or c != "电"]
-    index += [(norm_text(e).lower(), e) for e in extra if len(e) >= 2]
+    extra = list(extra)
+    extra_idx = extra if extra and isinstance(extra[0], tuple) else _extra_index(extra)  # type: ignore[arg-type]
+    # substring tests first: only the few aliases present in the sentence are scanned
+    index = [x for x in _BASE_INDEX if x[0] in low] + [x for x in extra_idx if x[0] and x[0] in low]
     index.sort(key=lambda x: -len(x[0]))
     for alias, canon in index:
-        for m in re.finditer(re.escape(alias), low):
-            s, e = m.start(), m.end()
+        pos = low.find(alias)
+        while pos >= 0:
+            s, e = pos, pos + len(alias)
+            pos = low.find(alias, pos + 1)
             if any(taken[s:e]):
                 continue
             if _FACILITY_AFTER.match(low[e:e + 3]):
@@ -108,10 +119,14 @@ def _subject_hits(text: str, extra: Iterable[str]) -> list[SubjectHit]:
                 taken[i] = True
             hits.append(SubjectHit(s, e, canon))
     # '用电量' / '耗电' / '电耗' name electricity without the bare character matching '电镀'
-    for m in re.finditer(r"(用电|耗电|电耗|电力|外购电|电能)", text):
-        if not any(taken[m.start():m.end()]):
-            hits.append(SubjectHit(m.start(), m.end(), "电"))
+    if "电" in text:
+        for m in _ELECTRICITY_WORDS.finditer(text):
+            if not any(taken[m.start():m.end()]):
+                hits.append(SubjectHit(m.start(), m.end(), "电"))
     return sorted(hits, key=lambda h: h.start)
+
+
+_ELECTRICITY_WORDS = re.compile(r"(用电|耗电|电耗|电力|外购电|电能)")
 
 
 def _aspect_near(text: str, start: int, end: int) -> str:
@@ -190,7 +205,7 @@ def _aspect_for(subject: str, aspect: str, q: Quantity, sentence: str) -> str:
 def facts(doc: Document, extra_subjects: Iterable[str] = (), single_product: str | None = None) -> list[Fact]:
     """Facts from paragraphs. ``extra_subjects``: item names known from tables (products, materials);
     ``single_product``: the report's only product, which '产品产量' in a sentence refers to."""
-    extra = sorted({s for s in extra_subjects if s and len(s) >= 2})
+    extra = _extra_index(sorted({s for s in extra_subjects if s and len(s) >= 2}))
     out: list[Fact] = []
     for b in doc.blocks:
         if b.kind != "paragraph" or not b.text or not re.search(r"\d", b.text):

@@ -270,6 +270,13 @@ _ENERGY_TOTAL = re.compile(r"^(综合能源消费量|综合能耗|能源消费�
 
 def _row_kind(view: TableView, row: int) -> str | None:
     """total_kind, plus the 综合能耗 row of an energy table: it is the sum of the carriers' standard coal."""
+    cache = view.__dict__.setdefault("_row_kind", {})
+    if row not in cache:
+        cache[row] = _row_kind_uncached(view, row)
+    return cache[row]
+
+
+def _row_kind_uncached(view: TableView, row: int) -> str | None:
     kind = total_kind(view, row)
     if kind:
         return kind
