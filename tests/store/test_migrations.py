@@ -1,16 +1,25 @@
 """The migration runner builds exactly the schema in schema.py, is idempotent, refuses a newer
 database, and rolls a failing step back completely."""
 
+import os
+
 import pytest
 import sqlalchemy as sa
+from store_settings import fresh_database
 
 from reviewer.store import schema as S
 from reviewer.store.engine import StoreError, make_engine
 from reviewer.store.migrations import LATEST, MIGRATIONS, Migration, current_version, migrate
 
 
+def db_engine(tmp_path):
+    """SQLite, or a fresh PostgreSQL database when REVIEWER_TEST_DATABASE_URL is set."""
+    base = os.environ.get("REVIEWER_TEST_DATABASE_URL")
+    return make_engine(fresh_database(base) if base else f"sqlite:///{tmp_path / 'a.db'}")
+
+
 def test_fresh_database_matches_schema_module(tmp_path):
-    engine = make_engine(f"sqlite:///{tmp_path / 'a.db'}")
+    engine = db_engine(tmp_path)
     assert migrate(engine) == [m.version for m in MIGRATIONS]
     insp = sa.inspect(engine)
     assert set(insp.get_table_names()) == set(S.metadata.tables)
@@ -26,7 +35,7 @@ def test_fresh_database_matches_schema_module(tmp_path):
 
 
 def test_migrate_is_idempotent_and_records_versions(tmp_path):
-    engine = make_engine(f"sqlite:///{tmp_path / 'a.db'}")
+    engine = db_engine(tmp_path)
     migrate(engine)
     assert migrate(engine) == []
     assert current_version(engine) == LATEST
@@ -37,7 +46,7 @@ def test_migrate_is_idempotent_and_records_versions(tmp_path):
 
 
 def test_newer_database_is_refused_with_a_chinese_message(tmp_path):
-    engine = make_engine(f"sqlite:///{tmp_path / 'a.db'}")
+    engine = db_engine(tmp_path)
     migrate(engine)
     with engine.begin() as c:
         c.execute(sa.text("INSERT INTO schema_version VALUES (:v, 'future', 0)"), {"v": LATEST + 5})
@@ -47,7 +56,7 @@ def test_newer_database_is_refused_with_a_chinese_message(tmp_path):
 
 
 def test_failing_step_rolls_back_everything(tmp_path, monkeypatch):
-    engine = make_engine(f"sqlite:///{tmp_path / 'a.db'}")
+    engine = db_engine(tmp_path)
     migrate(engine)
 
     def add_then_fail(conn):
