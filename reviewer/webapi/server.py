@@ -22,4 +22,7 @@ def serve(settings: Settings, with_ui: bool = True) -> None:
         raise SystemExit(2) from exc
     print(f"工作台：http://{settings.app.host}:{settings.app.port}/   接口文档：http://{settings.app.host}:"
           f"{settings.app.port}/api/v1/docs", file=sys.stderr, flush=True)
+    if not app.state.services.store.list_users():
+        print("提示：还没有任何用户。先在另一个终端运行“reviewer user add 用户名 --role expert”创建账号，再登录。",
+              file=sys.stderr, flush=True)
     uvicorn.run(app, host=settings.app.host, port=settings.app.port, log_level="warning", timeout_graceful_shutdown=5)
