@@ -271,3 +271,26 @@ def test_process_worker_killed_mid_review_is_restarted_and_job_requeued(tmp_path
         assert next(iter(q.worker_pids().values())) != pid
     finally:
         q.stop()
+
+
+def test_overrunning_review_is_killed_and_failed_with_a_message(tmp_path, settings, store, users):
+    from report_builder import build_long_docx_report
+
+    settings.app.job_timeout_s = 1.0
+    q = JobQueue(settings, store, workers=1, mode="process")
+    q.start()
+    try:
+        row, _ = q.submit_review(users["expert"], build_long_docx_report(tmp_path / "long.docx", pages=300),
+                                 "long.docx", {"use_llm": False})
+        first_pid = next(iter(q.worker_pids().values()))
+        failed = wait_for(store, row["id"], 120)
+        assert failed["status"] == "failed" and failed["error_code"] == "timeout"
+        assert "时间上限" in failed["error_message"]
+        import time
+
+        end = time.monotonic() + 30
+        while next(iter(q.worker_pids().values()), first_pid) == first_pid and time.monotonic() < end:
+            time.sleep(0.2)
+        assert next(iter(q.worker_pids().values())) != first_pid  # a fresh worker replaced the killed one
+    finally:
+        q.stop()
