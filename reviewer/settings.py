@@ -58,7 +58,9 @@ class ParsingSettings(BaseModel):
         0.3, description="Share of unusual characters above which a page's text layer counts as garbled."
     )
     docx_chars_per_page: int = Field(
-        900, description="Characters per estimated page, used to give DOCX blocks page numbers."
+        1900,
+        description="Page capacity in characters of body text, used to estimate page numbers of DOCX files "
+        "that carry no rendered page breaks (Word/WPS-saved files do).",
     )
 
 
