@@ -84,7 +84,7 @@ def small_pdf() -> bytes:
     c = canvas.Canvas(buf, pagesize=A4)
     lines = ["某印染有限公司清洁生产审核报告", "第四章 审核重点物料平衡", "新鲜水用量 12.5 万t/a，综合能耗 356.2 tce。",
              "表4-1 水平衡表", "项目    输入    输出", "新鲜水  125000  118000", "合计    125000  118000"]
-    for page in range(2):
+    for _page in range(2):
         y = 800
         for line in lines:
             c.setFont("STSong-Light", 12)
