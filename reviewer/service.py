@@ -85,7 +85,7 @@ def review_document(
         rules = [r for r in rules if r.family != "LLM"]
     if progress:
         progress("rules", 0.0)
-    result = run_rules(ctx, rules, settings.rules.params)
+    result = run_rules(ctx, rules, settings.rules.params, timeout_s=settings.limits.rules_timeout_s)
     if options.record_fingerprint:
         _record_fingerprint(ctx, settings, result.errors)
     shown, dropped = verify_findings(doc, result.findings)

@@ -245,9 +245,15 @@ def run_rules(
     ctx: ReviewContext,
     rules: Iterable[Rule],
     params: dict[str, dict[str, Any]] | None = None,
+    timeout_s: float | None = None,
 ) -> EngineResult:
-    """Run each rule; a crashing rule is reported in ``errors`` and never stops the review."""
+    """Run each rule; a crashing rule is reported in ``errors`` and never stops the review.
+
+    ``timeout_s`` (settings limits.rules_timeout_s) bounds the whole rule stage: it is checked
+    between rules, and past it the review stops with StageTimeoutError rather than returning a
+    partial result that would read as "no problems found" for the rules never run."""
     findings: list[Finding] = []
+    started = time.perf_counter()
     timings: dict[str, float] = {}
     errors: dict[str, str] = {}
     params = params or {}
@@ -259,6 +265,15 @@ def run_rules(
         except Exception as exc:  # a bug in one rule must not lose the other findings
             errors[r.id] = f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=3)}"
         timings[r.id] = time.perf_counter() - t0
+        if timeout_s and timeout_s > 0 and time.perf_counter() - started > timeout_s:
+            from reviewer.errors import StageTimeoutError
+
+            raise StageTimeoutError(
+                f"规则检查超时：已用时超过 {timeout_s:g} 秒（设置项 limits.rules_timeout_s）。"
+                "文件可能过大或结构异常，请拆分文件或调大该设置后重试。",
+                code="rules_timeout",
+                detail=f"stopped after rule {r.id}",
+            )
     return EngineResult(findings=findings, timings=timings, errors=errors)
 
 

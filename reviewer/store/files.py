@@ -97,7 +97,8 @@ def save_upload(data_dir: Path, source: Path | BinaryIO | bytes, file_name: str,
                 size += len(chunk)
                 if size > max_bytes:
                     raise LimitExceededError(
-                        f"文件“{safe}”超过上传大小上限 {max_bytes / 1048576:.0f} MB。", code="too_large"
+                        f"文件“{safe}”超过上传大小上限 {max_bytes / 1048576:.3g} MB（设置项 limits.max_upload_mb）。",
+                        code="file_too_large",
                     )
                 h.update(chunk)
                 out.write(chunk)
