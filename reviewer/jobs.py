@@ -190,9 +190,12 @@ class JobQueue:
         import shutil
 
         max_bytes = int(self.settings.limits.max_upload_mb * 1024 * 1024)
+        # Experts and bureaus feed the cross-report copy index so later reports are compared with this one;
+        # a consultant's upload is not recorded, so its text never surfaces in another party's findings.
+        options = {"record_fingerprint": user.role != "consultant", **(options or {})}
         rel, sha, size = save_upload(self.store.data_dir, source, file_name, max_bytes)
         row, created = self.store.create_review(
-            user, file_name=Path(rel).name, stored_path=rel, sha256=sha, size=size, options=options or {},
+            user, file_name=Path(rel).name, stored_path=rel, sha256=sha, size=size, options=options,
             batch_id=batch_id,
         )
         if not created:  # same file, same options: the earlier upload serves

@@ -9,6 +9,8 @@ from collections import Counter
 from typing import Any
 
 from reviewer.findings import FAMILIES
+from reviewer.levels.render import html_section as level_html_section
+from reviewer.quantities import fmt_number
 
 e = html.escape
 
@@ -96,7 +98,7 @@ def progress_html(rows: list[dict[str, Any]], jobs: dict[str, dict[str, Any]], p
     return "".join(out)
 
 
-def summary_html(review: dict[str, Any], rows: list[dict[str, Any]], t, lang: str) -> str:
+def summary_html(review: dict[str, Any], rows: list[dict[str, Any]], t, lang: str, levels: dict | None = None) -> str:
     if review["status"] != "done":
         msg = t("not_done", status=t(review["status"]))
         if review["status"] == "failed" and review.get("error_message"):
@@ -127,14 +129,19 @@ def summary_html(review: dict[str, Any], rows: list[dict[str, Any]], t, lang: st
             for f in families
         )
         table = f'<table class="rv-fam"><tr><th>{e(t("f_family"))}</th>{head}</tr>{body}</table>'
-    return f'<div class="rv-meta">{" · ".join(meta)}</div><div class="rv-cards">{"".join(cards)}</div>{table}'
+    # the recomputed 清洁生产水平 (indicator tables) is a result of its own, not a finding: show it beside the counts
+    level_part = f'<div class="rv-levels">{level_html_section(levels)}</div>' if levels else ""
+    return (f'<div class="rv-meta">{" · ".join(meta)}</div><div class="rv-cards">{"".join(cards)}</div>{table}'
+            f"{level_part}")
 
 
 def _value(v: Any) -> str:
     if v is None:
         return ""
-    if isinstance(v, float):
-        return f"{v:.6g}"
+    if isinstance(v, (int, float)) and not isinstance(v, bool):
+        # plain decimals with thousands separators: experts compare these with the report's own figures,
+        # and 1.2e+04 is not how any report writes a number
+        return fmt_number(float(v))
     return str(v)
 
 

@@ -8,6 +8,7 @@ renders report text escaped. Reviews run in the job queue; the page polls progre
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 from collections import OrderedDict
@@ -74,6 +75,16 @@ def build_workbench(services: Services, lang: str = "zh") -> gr.Blocks:
         if not review_id:
             return None
         return store.review_for(user, review_id, with_result=with_result)
+
+    def levels_of(rv: dict[str, Any]) -> dict | None:
+        """The review's recomputed cleaner-production level (Review.extras["levels"]), if any."""
+        if rv.get("status") != "done":
+            return None
+        full = store.get_review(rv["id"], with_result=True)
+        try:
+            return (json.loads(full["result"]).get("extras") or {}).get("levels") if full and full.get("result") else None
+        except ValueError:
+            return None
 
     def review_choices(user: User) -> list[tuple[str, str]]:
         out = []
@@ -211,7 +222,7 @@ def build_workbench(services: Services, lang: str = "zh") -> gr.Blocks:
         fam = fam if fam in fams else ALL
         chapter = chapter if chapter in chapters else ALL
         rows = filtered_rows(rv["id"], sev, fam, chapter, status, hidden)
-        return (R.summary_html(rv, all_rows, t, lang), gr.update(value=finding_table(rows), headers=headers),
+        return (R.summary_html(rv, all_rows, t, lang, levels_of(rv)), gr.update(value=finding_table(rows), headers=headers),
                 gr.update(choices=fam_choices, value=fam), gr.update(choices=ch_choices, value=chapter),
                 downloads_html(rv), *empty_ev, f"{rv['id']}:{rv['status']}")
 
@@ -281,7 +292,7 @@ def build_workbench(services: Services, lang: str = "zh") -> gr.Blocks:
         rows = filtered_rows(rv["id"], sev, fam, chapter, status, hidden)
         detail = show_evidence(review_id, fid, user)[0]
         return (t("decision_saved", d=decision_label), gr.update(value=finding_table(rows), headers=headers),
-                R.summary_html(rv, all_rows, t, lang), detail)
+                R.summary_html(rv, all_rows, t, lang, levels_of(rv)), detail)
 
     def on_rerun(review_id, request: gr.Request):
         user = user_of(request)

@@ -56,6 +56,20 @@ def test_same_file_same_options_is_idempotent(tmp_path, store, users, queue):
     assert len(list((store.data_dir / "uploads").iterdir())) == 3  # the duplicate upload was removed
 
 
+def test_expert_uploads_feed_the_copy_index_and_consultant_uploads_do_not(tmp_path, settings, store, users, queue):
+    from reviewer.copydetect import open_store
+
+    queue.start()
+    consultant_row, _ = submit(queue, users["consultant"], build_docx_report(tmp_path / "c.docx", enterprise="丙市电镀有限公司"))
+    assert wait_for(store, consultant_row["id"], 120)["status"] == "done"
+    assert open_store(settings, create=False) is None or open_store(settings, create=False).count() == 0
+    expert_row, _ = submit(queue, users["expert"], build_docx_report(tmp_path / "e.docx"))
+    assert wait_for(store, expert_row["id"], 120)["status"] == "done"
+    fingerprints = open_store(settings, create=False)
+    assert fingerprints is not None and fingerprints.count() == 1
+    fingerprints.close()
+
+
 def test_visibility_by_role(tmp_path, store, users, queue):
     p = build_docx_report(tmp_path / "r.docx")
     mine, _ = submit(queue, users["consultant"], p)

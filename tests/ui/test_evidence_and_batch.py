@@ -90,3 +90,29 @@ def test_batch_file_count_limit(tmp_path):
             z.writestr(f"r{i}.docx", b"x")
     with pytest.raises(LimitExceededError, match="最多 3 份"):
         list(iter_batch_files([(tmp_path / "many.zip", "many.zip")], max_files=3))
+
+
+def test_finding_values_are_plain_decimals_not_scientific_notation():
+    from reviewer.ui.i18n import translator
+    from reviewer.ui.render import finding_html
+    from reviewer.webapi.models import FindingOut, LocationOut
+
+    f = FindingOut(id=1, rule_id="BAL001", severity="error", family="BAL", category="balance", chapter="第三章",
+                   message="输入≠输出", quote="合计 123456.78", location=LocationOut(page=3),
+                   expected=123456.78, found=0.000125, status="open")
+    out = finding_html(f, translator("zh"), "zh")
+    assert "123,456.78" in out and "0.0001" in out and "e+" not in out and "e-" not in out
+
+
+def test_summary_shows_the_recomputed_cleaner_production_level():
+    from reviewer.ui.i18n import translator
+    from reviewer.ui.render import summary_html
+
+    levels = {"tables": [{"table": "5-1", "caption": "电镀行业清洁生产评价指标", "page": 40, "y": {"I": 62.0, "II": 88.5, "III": 100.0}, "exact": True,
+                          "y_stated": {"I": 92.0}, "grade": "II", "claim": {"label": "I级"}, "verdict": "报告声称的等级偏高",
+                          "rows": [{"class": "资源能源", "indicator": "单位产品新鲜水耗", "unit": "t/m²",
+                                    "applicable": True, "share": 0.1, "value": 0.05, "computed_level": "II"}]}]}
+    review = {"status": "done", "file_name": "r.docx", "score": 80}
+    out = summary_html(review, [], translator("zh"), "zh", levels)
+    assert "清洁生产水平复核" in out and "报告声称的等级偏高" in out and "单位产品新鲜水耗" in out
+    assert "清洁生产水平复核" not in summary_html(review, [], translator("zh"), "zh")

@@ -41,6 +41,18 @@ def test_review_evidence_decision_persistence_and_annotated_docx(browser, app_se
     for f in findings:  # every finding is listed
         expect(cell(page, "findings-table", f["rule_id"]).first).to_be_visible()
 
+    # the severity filter narrows the table
+    warning_rules = {f["rule_id"] for f in findings if f["severity"] == "warning"}
+    error_only = [f["rule_id"] for f in findings if f["severity"] == "error" and f["rule_id"] not in warning_rules]
+    if warning_rules and error_only:
+        page.locator("#f-sev input").click()
+        page.get_by_role("option", name="警告", exact=True).click()
+        expect(cell(page, "findings-table", error_only[0])).to_have_count(0)
+        expect(cell(page, "findings-table", sorted(warning_rules)[0]).first).to_be_visible()
+        page.locator("#f-sev input").click()
+        page.get_by_role("option", name="全部", exact=True).click()
+        expect(cell(page, "findings-table", error_only[0]).first).to_be_visible()
+
     # the injected instruction is evidence shown as text
     injection = next(f for f in findings if f["rule_id"].startswith("SEC"))
     cell(page, "findings-table", injection["rule_id"]).first.click()

@@ -119,8 +119,12 @@ def build_pdf_report(path: Path, enterprise: str = "华北示范印染有限公�
 
 
 def build_long_docx_report(path: Path, pages: int = 106, enterprise: str = "华南示范铸造有限公司") -> Path:
-    """A report of about ``pages`` pages (≈900 characters per estimated page): the compact report's
-    chapters plus, in 第三章, many sub-sections of measurements with a table each."""
+    """A report of about ``pages`` pages as the DOCX parser estimates them (settings.parsing.docx_chars_per_page,
+    calibrated against the rendered layout): the compact report's chapters plus, in 第三章, many sub-sections of
+    measurements with a table each."""
+    from reviewer.settings import Settings
+
+    chars_per_page = Settings().parsing.docx_chars_per_page
     d = _doc()
     d.add_heading(f"{enterprise}清洁生产审核报告", level=0)
     d.add_paragraph("编制单位：广东南粤环保咨询有限公司")
@@ -133,7 +137,8 @@ def build_long_docx_report(path: Path, pages: int = 106, enterprise: str = "华�
     d.add_heading("第三章 审核", level=1)
     filler = ("本工段的生产工艺包括配料、熔炼、浇注、冷却、清理等工序，各工序的原辅材料消耗、能源消耗和污染物产生情况"
               "按班组记录统计，审核小组对记录进行了核对，并对主要设备的运行参数进行了现场测量，测量结果如下。")
-    n_sections = max(1, int(pages * 900 / (len(filler) * 4 + 120)))
+    # ≈360 characters' worth for a section heading and its 3-row table (the parser costs table rows as lines)
+    n_sections = max(1, int(pages * chars_per_page / (len(filler) * 4 + 360)))
     for i in range(1, n_sections + 1):
         d.add_heading(f"3.{i} 第{i}工段测量", level=2)
         for _ in range(4):
