@@ -12,6 +12,18 @@ from reviewer.auth import add_user
 from reviewer.store import Store
 
 
+@pytest.fixture(autouse=True, params=["sqlite", "postgresql"])
+def database_backend(request, monkeypatch):
+    """Every store test runs twice: on the embedded SQLite default and on a real PostgreSQL server
+    (started once per session on loopback). store_settings/test_migrations read the base URL from
+    REVIEWER_TEST_DATABASE_URL and create a fresh database per test on it."""
+    if request.param == "postgresql":
+        monkeypatch.setenv("REVIEWER_TEST_DATABASE_URL", request.getfixturevalue("pg_server"))
+    else:
+        monkeypatch.delenv("REVIEWER_TEST_DATABASE_URL", raising=False)
+    return request.param
+
+
 @pytest.fixture
 def settings(tmp_path):
     return make_settings(tmp_path)
