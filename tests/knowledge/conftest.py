@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+import uuid
 from pathlib import Path
 
 import pytest
@@ -49,9 +50,17 @@ def small_kdir(tmp_path) -> Path:
     return copy_items(tmp_path / "knowledge", SMALL_ITEMS)
 
 
-@pytest.fixture
-def kb_settings(tmp_path, small_kdir, me5_path):
+@pytest.fixture(params=["persistent", "server"])
+def kb_settings(request, tmp_path, small_kdir, me5_path):
+    """Every index test runs on the embedded Chroma directory and on a Chroma server (`chroma run`
+    on loopback, one per session; each test gets its own collection on it)."""
     s = load_settings()
     s.paths.data_dir = tmp_path / "data"
     s.paths.knowledge_dir = small_kdir
+    if request.param == "server":
+        host, port = request.getfixturevalue("chroma_server")
+        s.knowledge.chroma_mode = "http"
+        s.knowledge.chroma_host = host
+        s.knowledge.chroma_port = port
+        s.knowledge.collection = f"kb{uuid.uuid4().hex[:10]}"
     return s
