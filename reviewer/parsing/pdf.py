@@ -11,6 +11,7 @@ is missing or garbled are read by OCR.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import itertools
 import math
@@ -256,7 +257,10 @@ class PdfParser:
         except Exception as exc:
             raise self._corrupt(exc) from exc
         finally:
-            pdf.close()
+            # pdfplumber's close() walks the pages again and re-raises a broken page's error,
+            # which would replace the "corrupt PDF" message above with a bare exception (fuzzing)
+            with contextlib.suppress(Exception):
+                pdf.close()
         ocr_pages = self._ocr(scanned, garbled, page_items, dims, password, n_pages)
         self.body_size = sizes.most_common(1)[0][0] if sizes else 10.5
         self.body_font = fonts.most_common(1)[0][0] if fonts else ""

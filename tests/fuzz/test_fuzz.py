@@ -32,6 +32,7 @@ def test_seeded_file_sample_has_no_crash_or_hang(sandbox):
     assert tally.outcomes["crash"] == 0 and tally.outcomes["hang"] == 0, tally.failures
     # the sample reaches both ends: mutants that still parse (and are reviewed) and clean refusals
     assert tally.outcomes["ok"] > 0 and tally.outcomes["rejected"] > 0
+    assert tally.codes["parse_failed"] == 0, tally.caught_internal  # every refusal has its specific message
 
 
 def test_seeded_quantity_strings_never_raise(sandbox):
@@ -47,3 +48,19 @@ def test_watchdog_classifies_an_input_that_outlives_its_time_as_a_hang(sandbox):
     assert outcome == "hang" and "0.05" in info["error"]
     # the worker was replaced and answers again
     assert sandbox.run(("quantity", "12.5万t/a"), timeout=30)[0] == "ok"
+
+
+def test_pdf_with_a_broken_page_box_is_reported_as_a_corrupt_pdf(tmp_path):
+    """Found by fuzzing: pdfplumber's close() re-raised a broken page's error and replaced the
+    'corrupt PDF' message with the catch-all 'could not parse' one."""
+    import re
+
+    from evals.fuzz import small_pdf
+    from reviewer.errors import BadInputError
+    from reviewer.parsing import parse
+
+    path = tmp_path / "坏页面.pdf"
+    path.write_bytes(re.sub(rb"/MediaBox\s*\[[^\]]*\]", b"/MediaBox [0 0 1e9 -5]", small_pdf(), count=1))
+    with pytest.raises(BadInputError) as ei:
+        parse(path)
+    assert ei.value.code == "corrupt_pdf" and "已损坏" in ei.value.message
