@@ -130,7 +130,13 @@ def summary_html(review: dict[str, Any], rows: list[dict[str, Any]], t, lang: st
         )
         table = f'<table class="rv-fam"><tr><th>{e(t("f_family"))}</th>{head}</tr>{body}</table>'
     # the recomputed 清洁生产水平 (indicator tables) is a result of its own, not a finding: show it beside the counts
-    level_part = f'<div class="rv-levels">{level_html_section(levels)}</div>' if levels else ""
+    # folded by default: the indicator table is long and would push the findings table off the screen
+    level_part = ""
+    if levels and levels.get("tables"):
+        verdicts = "；".join(str(tb.get("verdict") or "") for tb in levels["tables"] if tb.get("verdict"))
+        label = ("清洁生产水平复核" if lang == "zh" else "Cleaner-production level") + (f"：{verdicts}" if verdicts else "")
+        level_part = (f'<details class="rv-levels"><summary>{e(label)}</summary>'
+                      f"{level_html_section(levels)}</details>")
     return (f'<div class="rv-meta">{" · ".join(meta)}</div><div class="rv-cards">{"".join(cards)}</div>{table}'
             f"{level_part}")
 
