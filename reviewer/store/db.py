@@ -1,5 +1,5 @@
 """The Store: one engine, the data directory, and the repositories (users, sessions, reviews,
-findings, decisions, false-positive memory, scorecards, opinions, batches, jobs, audit log).
+findings, decisions, false-positive memory, scorecards, opinions, batches, jobs, audit log, batch results).
 
 Every write goes through ``Store.write()`` (one transaction; on SQLite ``BEGIN IMMEDIATE``), every
 multi-statement read through ``Store.read()``. Repositories live in mixins by concern.
@@ -17,6 +17,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from reviewer.settings import Settings
 from reviewer.store.audit import AuditRepo
+from reviewer.store.batchrepo import BatchResultRepo
 from reviewer.store.engine import make_engine
 from reviewer.store.jobrepo import JobRepo
 from reviewer.store.migrations import migrate
@@ -24,7 +25,7 @@ from reviewer.store.reviews import ReviewRepo
 from reviewer.store.users import UserRepo
 
 
-class Store(UserRepo, ReviewRepo, JobRepo, AuditRepo):
+class Store(UserRepo, ReviewRepo, JobRepo, AuditRepo, BatchResultRepo):
     def __init__(self, engine: Engine, data_dir: Path, settings: Settings | None = None):
         self.engine = engine
         self.data_dir = Path(data_dir)

@@ -229,8 +229,28 @@ def _m001_initial(conn: Connection) -> None:
     md.create_all(conn)
 
 
+def _m002_batch_results(conn: Connection) -> None:
+    md = sa.MetaData()
+    sa.Table(
+        "batch_results",
+        md,
+        sa.Column("key", sa.String(64), primary_key=True),
+        sa.Column("file_sha256", sa.String(64), nullable=False, index=True),
+        sa.Column("options_hash", sa.String(64), nullable=False),
+        sa.Column("file_name", sa.String(512), nullable=False, server_default=""),
+        sa.Column("ok", sa.Boolean, nullable=False),
+        sa.Column("result", sa.Text, nullable=False),
+        sa.Column("worker", sa.String(128), nullable=False, server_default=""),
+        sa.Column("seconds", sa.Float, nullable=False, server_default="0"),
+        sa.Column("created_at", sa.Float, nullable=False),
+    )
+    md.create_all(conn)
+
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "initial schema: users, sessions, reviews, findings, decisions, memory, jobs, audit", _m001_initial),
+    Migration(2, "batch_results: idempotent per-report results of `reviewer batch` (resume, distributed)",
+              _m002_batch_results),
 ]
 
 LATEST = MIGRATIONS[-1].version

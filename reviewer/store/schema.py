@@ -195,3 +195,20 @@ audit_log = sa.Table(
     sa.Column("target", sa.String(128), nullable=False, server_default=""),
     sa.Column("detail", sa.JSON, nullable=True),
 )
+
+# One row per (report file content, review options): what `reviewer batch` computed for it. The key
+# is the primary key, so a report reviewed twice (a retried task, two workers racing, a rerun)
+# is stored once; a rerun of the batch skips reports whose key is present.
+batch_results = sa.Table(
+    "batch_results",
+    metadata,
+    sa.Column("key", sa.String(64), primary_key=True),  # sha256(file sha256 + options hash)
+    sa.Column("file_sha256", sa.String(64), nullable=False, index=True),
+    sa.Column("options_hash", sa.String(64), nullable=False),
+    sa.Column("file_name", sa.String(512), nullable=False, server_default=""),
+    sa.Column("ok", sa.Boolean, nullable=False),
+    sa.Column("result", sa.Text, nullable=False),  # JSON: the report's summary row, review and fingerprint
+    sa.Column("worker", sa.String(128), nullable=False, server_default=""),
+    sa.Column("seconds", sa.Float, nullable=False, server_default="0"),
+    sa.Column("created_at", sa.Float, nullable=False),
+)
