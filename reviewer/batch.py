@@ -1,8 +1,14 @@
-"""Batch review for bureaus: ``reviewer batch DIR|ZIP [--format json|html|csv] [--out PATH] [--workers N]``.
+"""Batch review for bureaus: ``reviewer batch DIR|ZIP [--format json|html|csv] [--out PATH] [--workers N]
+[--scheduler tcp://HOST:8786] [--recheck]``.
 
 Reviews every report in a folder (or a ZIP, extracted safely), records each fingerprint in the
 copy-detection store, finds near-duplicates inside the batch and against the store, clusters
 them (connected components), and summarises per report and per agency.
+
+Every report's result is first stored in the database (table batch_results, unique key = file
+sha256 + options hash), then the summary is built from the stored rows: a rerun resumes, and the
+reviews can run in a loop, in local processes (--workers) or on a Dask cluster (--scheduler,
+reviewer.distributed) with the same task function.
 
 Score per report (a transparent placeholder until the scorecard lands):
     score = max(0, 100 − 10 × errors − 3 × warnings)
@@ -12,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import hashlib
 import html
 import io
 import json
@@ -167,11 +174,19 @@ def _review_one(path: str, rel: str, settings_json: str, select: list[str], igno
 
 def run_batch(source: str | Path, settings=None, workers: int = 1, record: bool = True,
               select: list[str] | None = None, ignore: list[str] | None = None, progress: bool = True,
-              include_text: bool = False) -> dict[str, Any]:
-    """Review every report under ``source`` (folder or ZIP) and return the batch summary."""
+              include_text: bool = False, scheduler: str | None = None, resume: bool | None = None) -> dict[str, Any]:
+    """Review every report under ``source`` (folder or ZIP) and return the batch summary.
+
+    Each report's result is stored in the database under (file sha256, options hash) before the
+    summary is built from the stored rows, so the same code runs one report at a time, in
+    ``workers`` local processes, or on a Dask cluster (``scheduler`` / settings.batch.scheduler);
+    with ``resume`` (default settings.batch.resume) reports already stored are not reviewed again.
+    """
     from reviewer.settings import load_settings
 
     settings = settings or load_settings()
+    scheduler = settings.batch.scheduler if scheduler is None else scheduler
+    resume = settings.batch.resume if resume is None else resume
     source = Path(source)
     if not source.exists():
         raise BadInputError(f"找不到“{source}”。请给出报告所在的文件夹或 ZIP 压缩包。", code="not_found")
@@ -181,7 +196,11 @@ def run_batch(source: str | Path, settings=None, workers: int = 1, record: bool 
             if not zipfile.is_zipfile(source):
                 raise BadInputError(f"“{source.name}”既不是文件夹也不是 ZIP 压缩包。单个报告请用“reviewer review”。",
                                     code="wrong_type")
-            tmp = Path(tempfile.mkdtemp(prefix="reviewer-batch-"))
+            if scheduler:
+                # Workers on other machines could not read a temporary directory of this one.
+                tmp = Path(tempfile.mkdtemp(prefix="reviewer-batch-", dir=settings.paths.data_dir))
+            else:
+                tmp = Path(tempfile.mkdtemp(prefix="reviewer-batch-"))
             safe_extract_zip(source, tmp, settings)
             root = tmp
         else:
@@ -193,41 +212,194 @@ def run_batch(source: str | Path, settings=None, workers: int = 1, record: bool 
         if limit and len(files) > limit:
             raise LimitExceededError(f"本批共有 {len(files)} 份报告，超过上限 {limit} 份（设置项 app.max_batch_files）。",
                                      code="too_many_files")
-        results = _review_all(files, root, settings, workers, select or [], ignore or [], progress)
-        return summarize(results, settings, record)
+        results, stats = _review_all(files, root, settings, workers, select or [], ignore or [], progress,
+                                     scheduler=scheduler, resume=resume)
+        summary = summarize(results, settings, record)
+        summary["totals"].update(stats)
+        return summary
     finally:
         if tmp is not None:
             shutil.rmtree(tmp, ignore_errors=True)
 
 
-def _review_all(files: list[Path], root: Path, settings, workers: int, select, ignore, progress) -> list[ReportResult]:
+# ---- idempotent per-report tasks ----------------------------------------------------------------
+@dataclass
+class ReportTask:
+    """One report to review; ``key`` identifies its stored result (file content + options)."""
+
+    path: str
+    rel: str
+    sha256: str
+    key: str
+    options_hash: str
+    settings_json: str
+    select: list[str]
+    ignore: list[str]
+
+
+def file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while chunk := fh.read(1 << 20):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def options_hash(settings, select: list[str], ignore: list[str]) -> str:
+    """What decides a report's result besides its bytes: program version, rule catalogue, review
+    settings, rule selection. Infrastructure settings (paths, database, app, batch, where Chroma
+    runs) are left out, so moving to shared services does not invalidate stored results."""
+    import reviewer.rules  # noqa: F401  (registers every rule)
+    from reviewer import __version__
+    from reviewer.rules.base import REGISTRY
+
+    cfg = settings.model_dump(mode="json", exclude={"paths": True, "store": True, "app": True, "batch": True,
+                                                    "knowledge": {"chroma_mode", "chroma_host", "chroma_port"}})
+    payload = {"version": __version__, "rules": sorted(REGISTRY), "settings": cfg,
+               "select": sorted(select), "ignore": sorted(ignore)}
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def worker_name() -> str:
+    import os
+    import socket
+
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def review_and_record(task: ReportTask) -> str:
+    """Review one report and store its result under ``task.key``; a stored result is not redone.
+
+    This is the only thing a worker does, whatever runs it (a loop, a local process pool, a Dask
+    worker). The result is in the database before the task reports success, so a worker killed
+    at any point loses nothing: either the row exists, or the task is run again (and a second
+    writer's insert is ignored by the unique key)."""
+    from reviewer.settings import Settings
+    from reviewer.store import get_store
+
+    settings = Settings.model_validate_json(task.settings_json)
+    store = get_store(settings)
+    if store.batch_result_keys([task.key]):
+        return task.key
+    r = _review_one(task.path, task.rel, task.settings_json, task.select, task.ignore)
+    store.put_batch_result(task.key, file_sha256=task.sha256, options_hash=task.options_hash, file_name=task.rel,
+                           ok=r.ok, result=result_to_dict(r), worker=worker_name(), seconds=r.seconds)
+    return task.key
+
+
+def _review_all(files: list[Path], root: Path, settings, workers: int, select, ignore, progress,
+                scheduler: str = "", resume: bool = True) -> tuple[list[ReportResult], dict[str, Any]]:
     from tqdm import tqdm
 
+    from reviewer.store import get_store
+    from reviewer.store.batchrepo import result_key
+
     settings_json = settings.model_dump_json()
-    jobs = [(str(f), str(f.relative_to(root)), settings_json, select, ignore) for f in files]
-    bar = tqdm(total=len(jobs), desc="批量审查", unit="份", file=sys.stderr, disable=not progress,
+    ohash = options_hash(settings, select, ignore)
+    tasks = []
+    for f in files:
+        sha = file_sha256(f)
+        tasks.append(ReportTask(path=str(f.resolve()), rel=str(f.relative_to(root)), sha256=sha,
+                                key=result_key(sha, ohash), options_hash=ohash, settings_json=settings_json,
+                                select=list(select), ignore=list(ignore)))
+    store = get_store(settings)
+    keys = list(dict.fromkeys(t.key for t in tasks))
+    if resume:
+        stored = store.get_batch_results(keys)
+        failed = [k for k, v in stored.items() if not v["result"].get("ok")]
+        if failed:  # a failure may be transient (time limit, a killed process): try those again
+            store.delete_batch_results(failed)
+        done = {k for k, v in stored.items() if v["result"].get("ok")}
+    else:
+        store.delete_batch_results(keys)
+        done = set()
+    todo = list({t.key: t for t in tasks if t.key not in done}.values())  # same content twice: once
+    bar = tqdm(total=len(todo), desc="批量审查", unit="份", file=sys.stderr, disable=not progress,
                dynamic_ncols=True)
-    results: dict[str, ReportResult] = {}
+    t0 = time.perf_counter()
     try:
-        if workers <= 1 or len(jobs) == 1:
-            for job in jobs:
-                r = _review_one(*job)
-                results[r.file] = r
-                bar.set_postfix_str(Path(r.file).name[:30])
+        if scheduler:
+            from reviewer.distributed import run_on_dask
+
+            run_on_dask(todo, scheduler, on_done=lambda _k: bar.update(1))
+        elif workers <= 1 or len(todo) <= 1:
+            for t in todo:
+                review_and_record(t)
+                bar.set_postfix_str(Path(t.rel).name[:30])
                 bar.update(1)
         else:
             with ProcessPoolExecutor(max_workers=workers) as pool:
-                futs = {pool.submit(_review_one, *job): job[1] for job in jobs}
-                for fut in as_completed(futs):
-                    try:
-                        r = fut.result()
-                    except Exception as exc:
-                        r = ReportResult(file=futs[fut], ok=False, error=f"处理失败（{type(exc).__name__}）")
-                    results[r.file] = r
+                for fut in as_completed([pool.submit(review_and_record, t) for t in todo]):
+                    fut.result()
                     bar.update(1)
     finally:
         bar.close()
-    return [results[j[1]] for j in jobs]
+    elapsed = time.perf_counter() - t0
+    rows = store.get_batch_results(keys)
+    missing = [t.rel for t in tasks if t.key not in rows]
+    if missing:  # cannot happen unless the database lost rows; never report a partial batch as complete
+        raise ReviewerError(f"{len(missing)} 份报告的审查结果未能保存（如 {missing[0]}），请重新运行本批次以续审。")
+    results = []
+    for t in tasks:
+        r = result_from_dict(rows[t.key]["result"])
+        r.file = t.rel  # identical files under two names share one stored result
+        results.append(r)
+    stats = {"reviewed_now": len(todo), "resumed_from_store": len(keys) - len(todo),
+             "engine": "dask" if scheduler else ("processes" if workers > 1 and len(todo) > 1 else "sequential"),
+             "review_seconds": round(elapsed, 2)}
+    return results, stats
+
+
+# ---- stored form of a result --------------------------------------------------------------------
+def result_to_dict(r: ReportResult) -> dict[str, Any]:
+    d = {k: getattr(r, k) for k in ("file", "ok", "error", "review", "counts", "families", "score", "enterprise",
+                                   "agency", "industry", "pages", "seconds")}
+    d["fingerprint"] = fingerprint_to_dict(r.fingerprint) if r.fingerprint is not None else None
+    return d
+
+
+def result_from_dict(d: dict[str, Any]) -> ReportResult:
+    fp = d.get("fingerprint")
+    return ReportResult(**{k: v for k, v in d.items() if k != "fingerprint"},
+                        fingerprint=fingerprint_from_dict(fp) if fp else None)
+
+
+def _array(a) -> dict[str, Any] | None:
+    return None if a is None else {"dtype": str(a.dtype), "values": a.tolist()}
+
+
+def _unarray(d):
+    import numpy as np
+
+    return None if d is None else np.asarray(d["values"], dtype=d["dtype"])
+
+
+def fingerprint_to_dict(fp) -> dict[str, Any]:
+    """JSON form of a copy-detection Fingerprint (numpy signatures as typed lists; no pickle, so a
+    shared database never hands code to the coordinator)."""
+    import dataclasses
+
+    d = {f.name: getattr(fp, f.name) for f in dataclasses.fields(fp)}
+    d["signature"] = _array(fp.signature)
+    d["data_signature"] = _array(fp.data_signature)
+    d["chapters"] = [{**dataclasses.asdict(c), "signature": _array(c.signature),
+                      "data_signature": _array(c.data_signature)} for c in fp.chapters]
+    d["anomalies"] = [dataclasses.asdict(a) for a in fp.anomalies]
+    d["passages"] = [dataclasses.asdict(p) for p in fp.passages]
+    return d
+
+
+def fingerprint_from_dict(d: dict[str, Any]):
+    from reviewer.copydetect.fingerprint import Anomaly, ChapterPrint, Fingerprint, Passage
+
+    d = dict(d)
+    d["signature"] = _unarray(d["signature"])
+    d["data_signature"] = _unarray(d.get("data_signature"))
+    d["chapters"] = [ChapterPrint(**{**c, "signature": _unarray(c["signature"]),
+                                     "data_signature": _unarray(c.get("data_signature"))}) for c in d["chapters"]]
+    d["anomalies"] = [Anomaly(**a) for a in d["anomalies"]]
+    d["passages"] = [Passage(**p) for p in d["passages"]]
+    return Fingerprint(**d)
 
 
 # ---- duplicates and summaries -------------------------------------------------------------------
@@ -524,6 +696,11 @@ def add_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--no-record", action="store_true", help="不把本批报告写入指纹库（默认写入，供以后查重）")
     p.add_argument("--include-text", action="store_true", help="同时审查 .md/.txt 文本报告")
     p.add_argument("--quiet", action="store_true", help="不显示进度条")
+    p.add_argument("--scheduler", default=None,
+                   help="分发到 Dask 分布式集群（调度器地址，如 tcp://127.0.0.1:8786；默认取设置项 batch.scheduler，"
+                        "为空则在本机并行）")
+    p.add_argument("--recheck", action="store_true",
+                   help="重新审查全部报告（默认跳过数据库中已有相同文件、相同选项结果的报告，即续审）")
 
 
 def run(a: argparse.Namespace) -> int:
@@ -539,7 +716,8 @@ def run(a: argparse.Namespace) -> int:
     if a.workers < 1:
         raise UsageError("--workers 必须是正整数。")
     summary = run_batch(a.dir, load_settings(), workers=a.workers, record=not a.no_record, select=select,
-                        ignore=ignore, progress=not a.quiet, include_text=a.include_text)
+                        ignore=ignore, progress=not a.quiet, include_text=a.include_text, scheduler=a.scheduler,
+                        resume=False if a.recheck else None)
     text = {"json": to_json, "csv": to_csv, "html": to_html}[a.format](summary)
     if a.out:
         out = Path(a.out)

@@ -198,6 +198,18 @@ class AppSettings(BaseModel):
     max_batch_files: int = Field(200, description="Most reports accepted in one batch upload (folder or ZIP).")
 
 
+class BatchSettings(BaseModel):
+    scheduler: str = Field(
+        "",
+        description="Dask scheduler address (e.g. tcp://10.0.0.5:8786) that `reviewer batch` dispatches reports to; "
+        "empty = worker processes on this machine. Workers must reach the report files at the same path and the "
+        "same database (PostgreSQL when they run on other machines).",
+    )
+    resume: bool = Field(
+        True, description="Skip reports whose result for the same file content and options is already stored."
+    )
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="REVIEWER_", env_nested_delimiter="__", extra="ignore")
 
@@ -210,6 +222,7 @@ class Settings(BaseSettings):
     store: StoreSettings = Field(default_factory=StoreSettings, description="Database.")
     copy_detection: CopySettings = Field(default_factory=CopySettings, description="Cross-report copy detection.")
     app: AppSettings = Field(default_factory=AppSettings, description="Web app and API.")
+    batch: BatchSettings = Field(default_factory=BatchSettings, description="Batch review (`reviewer batch`).")
 
     @property
     def database_url(self) -> str:
