@@ -1,7 +1,16 @@
 """Copy-detection benchmark: time and memory to check one new report against fingerprint stores
-of 1,000 and 10,000 reports.
+of 1,000 and 10,000 reports (parsed fill), or 10,000 and 100,000 fingerprints (derived fill).
 
     python -m evals.bench_copy [--sizes 1000,10000] [--out evals/results/bench_copy.json]
+    python -m evals.bench_copy --fill derived --sizes 10000,100000 --new 12
+
+Derived fill (for sizes where parsing every stored report would take hours on 2 cores: ~0.16 s
+each): the first ``--real`` stores are real fingerprints of parsed synthetic reports as below;
+every further one is derived from one of them by replacing a random 65–95 % of its MinHash values
+(report and chapters) with fresh random values and all of its figure signature and anomalies —
+the overlap that independent reports written from one template have — with its own report id,
+file name and enterprise. The stores' tables, band index and blobs are then exactly as large as
+real ones; LSH candidate counts follow the kept fraction.
 
 The stores are filled with synthetic reports written from ONE template (tests/copydetect/synth.py
 plus generated filler sections of template sentences with per-report figures, ~15,000
@@ -121,6 +130,65 @@ def build_store(path: Path, n: int, settings, start: int = 0, log=print) -> dict
             "mean_chars_added": round(chars / max(1, n - start)), "db_bytes": size}
 
 
+def derive_fingerprint(base, i: int, rng: random.Random):
+    """A new store entry from ``base``: template-level overlap, its own figures and identity."""
+    import dataclasses
+
+    import numpy as np
+
+    def mutate(sig):
+        if sig is None:
+            return None
+        sig = np.array(sig, dtype=np.uint32, copy=True)
+        keep = rng.uniform(0.05, 0.35)
+        mask = np.frombuffer(rng.randbytes(len(sig)), dtype=np.uint8) >= int(keep * 256)
+        sig[mask] = np.frombuffer(rng.randbytes(4 * int(mask.sum())), dtype=np.uint32)
+        return sig
+
+    def fresh(sig):
+        return None if sig is None else np.frombuffer(rng.randbytes(4 * len(sig)), dtype=np.uint32).copy()
+
+    chapters = [dataclasses.replace(c, signature=mutate(c.signature), data_signature=fresh(c.data_signature))
+                for c in base.chapters]
+    anomalies = [dataclasses.replace(a, hash=rng.getrandbits(62)) for a in base.anomalies]
+    return dataclasses.replace(
+        base, report_id=f"derived-{i:07d}", file_name=f"store_{i:06d}.md", enterprise=f"派生企业{i}有限公司",
+        enterprise_core=f"派生企业{i}", signature=mutate(base.signature), data_signature=fresh(base.data_signature),
+        chapters=chapters, anomalies=anomalies)
+
+
+def build_store_derived(path: Path, n: int, settings, start: int, real: int, pool: list, log=print) -> dict:
+    """Fill to ``n``: real fingerprints up to ``real``, derived ones after (see module doc)."""
+    from reviewer.copydetect import SQLiteFingerprintStore
+
+    cs = settings.copy_detection
+    st = SQLiteFingerprintStore(path, cs.num_perm, cs.shingle_chars, cs.lsh_threshold)
+    t0 = time.perf_counter()
+    rng = random.Random(f"derived-{start}")
+    for i in range(start, n):
+        if i < real:
+            text, _ = store_report_text(i)
+            fp = _fingerprint_text(text, f"store_{i:05d}.md", settings)
+            pool.append(fp)
+        else:
+            fp = derive_fingerprint(pool[i % len(pool)], i, rng)
+        st.add(fp)
+        if (i + 1) % 10_000 == 0:
+            log(f"  store: {i + 1} fingerprints, {time.perf_counter() - t0:.0f} s")
+    count = st.count()
+    size = st.size_bytes()
+    st.close()
+    return {"reports": count, "build_seconds": round(time.perf_counter() - t0, 1), "mean_chars_added": None,
+            "db_bytes": size}
+
+
+def _percentile(xs: list[float], q: float) -> float:
+    xs = sorted(xs)
+    k = (len(xs) - 1) * q
+    lo, hi = int(k), min(int(k) + 1, len(xs) - 1)
+    return xs[lo] + (xs[hi] - xs[lo]) * (k - lo)
+
+
 def _query_docs(corpus: Path | None, n_new: int):
     """(label, kind, text-or-path, expected stored file) for the checks."""
     out = []
@@ -189,7 +257,8 @@ def _run_check_subprocess(store: Path, q: tuple) -> dict:
     return json.loads(r.stdout.strip().splitlines()[-1])
 
 
-def run(sizes: list[int], out: Path, corpus: Path | None, work: Path | None = None, n_new: int = 4, log=print) -> dict:
+def run(sizes: list[int], out: Path, corpus: Path | None, work: Path | None = None, n_new: int = 4, log=print,
+        fill: str = "parsed", real: int = 300) -> dict:
     from reviewer.settings import load_settings
 
     settings = load_settings()
@@ -202,11 +271,16 @@ def run(sizes: list[int], out: Path, corpus: Path | None, work: Path | None = No
     result = {"machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0],
                           "loadavg_at_start": [round(x, 1) for x in os.getloadavg()],
                           "note": "2 shared cores: timings rise with the load average recorded per check"},
-              "settings": settings.copy_detection.model_dump(), "sizes": []}
+              "settings": settings.copy_detection.model_dump(), "fill": fill,
+              "real_fingerprints": real if fill == "derived" else None, "sizes": []}
     built = 0
+    pool: list = []
     for n in sorted(sizes):
         log(f"building store to {n} reports …")
-        info = build_store(store, n, settings, start=built, log=log)
+        if fill == "derived":
+            info = build_store_derived(store, n, settings, built, real, pool, log=log)
+        else:
+            info = build_store(store, n, settings, start=built, log=log)
         built = n
         checks = [_run_check_subprocess(store, q) for q in queries]
         times = [c["check_s"] for c in checks]
@@ -217,6 +291,9 @@ def run(sizes: list[int], out: Path, corpus: Path | None, work: Path | None = No
             "store_build_seconds_incremental": info["build_seconds"],
             "store_report_chars": info["mean_chars_added"],
             "check_seconds_median": round(statistics.median(times), 3),
+            "check_seconds_p95": round(_percentile(times, 0.95), 3),
+            "match_seconds_p50": round(_percentile(match_times, 0.5), 4),
+            "match_seconds_p95": round(_percentile(match_times, 0.95), 4),
             "check_seconds_max": round(max(times), 3),
             "match_seconds_median": round(statistics.median(match_times), 3),
             "match_seconds_max": round(max(match_times), 3),
@@ -242,10 +319,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--corpus", default=str(HERE / "corpus"))
     p.add_argument("--work", default="", help="keep the stores in this folder (default: a temp folder)")
     p.add_argument("--new", type=int, default=4, help="independent reports checked at each size")
+    p.add_argument("--fill", choices=["parsed", "derived"], default="parsed",
+                   help="parsed = every stored report parsed and fingerprinted; derived = see module doc")
+    p.add_argument("--real", type=int, default=300, help="derived fill: real fingerprints before deriving")
     a = p.parse_args(argv)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     res = run([int(x) for x in a.sizes.split(",") if x.strip()], Path(a.out), Path(a.corpus) if a.corpus else None,
-              Path(a.work) if a.work else None, a.new)
+              Path(a.work) if a.work else None, a.new, fill=a.fill, real=a.real)
     print(json.dumps({"target_met": res["target_met"],
                       "sizes": [{k: v for k, v in e.items() if k != "checks"} for e in res["sizes"]]},
                      ensure_ascii=False, indent=1))

@@ -55,3 +55,53 @@ def run_on_dask(tasks: list, address: str, on_done: Callable[[str], None] | None
     finally:
         client.close()
     return done
+
+
+class LoopbackCluster:
+    """A Dask scheduler and ``n_workers`` single-threaded worker processes on 127.0.0.1, started
+    with the same commands an operator runs (``dask scheduler`` / ``dask worker``), for tests and
+    benchmarks. Workers run without a nanny, so a killed worker stays dead (as a lost machine would)."""
+
+    def __init__(self, n_workers: int, port: int, log_path=None, nthreads: int = 1):
+        import os
+        import subprocess
+        import sys
+
+        self.address = f"tcp://127.0.0.1:{port}"
+        env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "PYTHONUNBUFFERED": "1"}
+        self._log = open(log_path, "wb") if log_path else subprocess.DEVNULL  # noqa: SIM115 (closed in close())
+        self.scheduler = subprocess.Popen(
+            [sys.executable, "-m", "distributed.cli.dask_scheduler", "--host", "127.0.0.1", "--port", str(port),
+             "--no-dashboard"], stdout=self._log, stderr=subprocess.STDOUT, env=env)
+        self.workers = [subprocess.Popen(
+            [sys.executable, "-m", "distributed.cli.dask_worker", self.address, "--nthreads", str(nthreads),
+             "--no-nanny", "--no-dashboard", "--name", f"w{i}", "--memory-limit", "0"],
+            stdout=self._log, stderr=subprocess.STDOUT, env=env) for i in range(n_workers)]
+
+    def wait_for_workers(self, n: int | None = None, timeout: float = 60) -> None:
+        from distributed import Client
+
+        with Client(self.address, timeout=timeout, set_as_default=False) as c:
+            c.wait_for_workers(len(self.workers) if n is None else n, timeout=timeout)
+
+    def close(self) -> None:
+        import subprocess
+
+        procs = [*self.workers, self.scheduler]  # workers first: one outliving its scheduler retries for 30 s
+        for p in procs:
+            if p.poll() is None:
+                p.terminate()
+        for p in procs:
+            try:
+                p.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                p.kill()
+                p.wait(timeout=5)
+        if hasattr(self._log, "close"):
+            self._log.close()
+
+    def __enter__(self) -> LoopbackCluster:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
 import sys
 import threading
 import time
@@ -18,6 +17,7 @@ import sqlalchemy as sa
 from servers import free_port
 
 from reviewer.batch import run_batch
+from reviewer.distributed import LoopbackCluster
 from reviewer.settings import Settings
 from reviewer.store import forget_stores, get_store
 from reviewer.store import schema as S
@@ -49,47 +49,9 @@ def make_settings(tmp_path: Path, database_url: str = "") -> Settings:
     return s
 
 
-class Cluster:
-    """`dask scheduler` and worker processes (no nanny: a killed worker stays dead)."""
-
-    def __init__(self, tmp: Path, n_workers: int):
-        self.port = free_port()
-        self.address = f"tcp://127.0.0.1:{self.port}"
-        self.procs: list[subprocess.Popen] = []
-        env = {**os.environ, "HF_HUB_OFFLINE": "1", "PYTHONUNBUFFERED": "1"}
-        self.log = (tmp / "cluster.log").open("wb")
-        self.scheduler = subprocess.Popen(
-            [sys.executable, "-m", "distributed.cli.dask_scheduler", "--host", "127.0.0.1", "--port", str(self.port),
-             "--no-dashboard"], stdout=self.log, stderr=subprocess.STDOUT, env=env)
-        self.procs.append(self.scheduler)
-        self.workers = [subprocess.Popen(
-            [sys.executable, "-m", "distributed.cli.dask_worker", self.address, "--nthreads", "1", "--no-nanny",
-             "--no-dashboard", "--name", f"w{i}", "--memory-limit", "0"], stdout=self.log, stderr=subprocess.STDOUT,
-            env=env) for i in range(n_workers)]
-        self.procs += self.workers
-
-    def wait_for_workers(self, n: int, timeout: float = 60) -> None:
-        from distributed import Client
-
-        with Client(self.address, timeout=timeout, set_as_default=False) as c:
-            c.wait_for_workers(n, timeout=timeout)
-
-    def close(self) -> None:
-        for p in reversed(self.procs):  # workers first: a worker outliving its scheduler retries for 30 s
-            if p.poll() is None:
-                p.terminate()
-        for p in reversed(self.procs):
-            try:
-                p.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                p.kill()
-                p.wait(timeout=5)
-        self.log.close()
-
-
 @pytest.fixture
 def cluster(tmp_path):
-    c = Cluster(tmp_path, n_workers=2)
+    c = LoopbackCluster(2, free_port(), tmp_path / "cluster.log")
     try:
         c.wait_for_workers(2)
         yield c
@@ -103,7 +65,7 @@ def stored_rows(settings: Settings) -> list[dict]:
                                                                    S.batch_results.c.worker, S.batch_results.c.ok))]
 
 
-def kill_a_busy_worker(cluster: Cluster, settings: Settings, timeout: float = 60) -> tuple[int, str]:
+def kill_a_busy_worker(cluster: LoopbackCluster, settings: Settings, timeout: float = 60) -> tuple[int, str]:
     """Wait until some results are stored and a worker is in the middle of a report, then SIGKILL
     that worker's process. Returns the killed pid and the result key of the report it was on."""
     from distributed import Client
