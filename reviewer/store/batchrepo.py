@@ -32,8 +32,9 @@ class BatchResultRepo:
                       seconds=seconds, created_at=self.now())
         with self.write() as conn:
             dialect = {"postgresql": postgresql, "sqlite": sqlite}[conn.dialect.name]
-            stmt = dialect.insert(S.batch_results).values(**values).on_conflict_do_nothing(index_elements=["key"])
-            return conn.execute(stmt).rowcount == 1
+            stmt = (dialect.insert(S.batch_results).values(**values).on_conflict_do_nothing(index_elements=["key"])
+                    .returning(S.batch_results.c.key))  # rowcount is -1 here with psycopg; RETURNING is exact
+            return conn.execute(stmt).first() is not None
 
     def batch_result_keys(self, keys: list[str]) -> set[str]:
         """Which of ``keys`` are stored."""
