@@ -497,12 +497,17 @@ class PdfParser:
             self.warnings.append(f"扫描页无法渲染（{type(exc).__name__}），OCR 未执行。")
             return []
         scale = self.settings.parsing.ocr_scale
+        unrendered: list[int] = []
         try:
             for k, page_no in enumerate(todo):
                 self.deadline.check()
                 if self.progress:
                     self.progress("ocr", k / len(todo))
-                img = render_pdf_page(pdf, page_no - 1, scale)
+                try:
+                    img = render_pdf_page(pdf, page_no - 1, scale)
+                except Exception:  # a page pdfium cannot load (found by fuzzing): skip it, say so below
+                    unrendered.append(page_no)
+                    continue
                 boxes = [b for b in ocr_image(img, scale=scale) if b.text.strip() and b.score >= 0.5]
                 lines = []
                 for group in group_lines(boxes):
@@ -525,6 +530,8 @@ class PdfParser:
                 done.append(page_no)
         finally:
             pdf.close()
+        if unrendered:
+            self.warnings.append(f"第 {_page_list(unrendered)} 页无法渲染，未能 OCR，其内容未被审查。")
         if self.progress:
             self.progress("ocr", 1.0)
         return done

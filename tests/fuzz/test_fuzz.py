@@ -64,3 +64,14 @@ def test_pdf_with_a_broken_page_box_is_reported_as_a_corrupt_pdf(tmp_path):
     with pytest.raises(BadInputError) as ei:
         parse(path)
     assert ei.value.code == "corrupt_pdf" and "已损坏" in ei.value.message
+
+
+def test_pages_pdfium_cannot_load_are_skipped_with_a_warning():
+    """Found by fuzzing (a spliced copy of examples/sample_dyeing.pdf): pages without a usable
+    text layer that pdfium cannot load for OCR stopped the whole parse with the catch-all error."""
+    from pathlib import Path
+
+    from reviewer.parsing import parse
+
+    doc = parse(Path(__file__).parent / "fixtures" / "pdfium_unloadable_pages.pdf")
+    assert doc.blocks and any("无法渲染" in w and "未被审查" in w for w in doc.warnings), doc.warnings
