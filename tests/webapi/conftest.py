@@ -14,8 +14,21 @@ from reviewer.webapi.app import create_app
 from reviewer.webapi.services import Services
 
 
+@pytest.fixture(scope="module", autouse=True, params=["sqlite", "postgresql"])
+def database_backend(request):
+    """Each API module runs on SQLite and on a real PostgreSQL server (started once per session);
+    store_settings.make_settings creates a fresh database on it for every settings object."""
+    mp = pytest.MonkeyPatch()
+    if request.param == "postgresql":
+        mp.setenv("REVIEWER_TEST_DATABASE_URL", request.getfixturevalue("pg_server"))
+    else:
+        mp.delenv("REVIEWER_TEST_DATABASE_URL", raising=False)
+    yield request.param
+    mp.undo()
+
+
 @pytest.fixture(scope="module")
-def api(tmp_path_factory):
+def api(tmp_path_factory, database_backend):
     from store_settings import make_settings
 
     tmp = tmp_path_factory.mktemp("api")
