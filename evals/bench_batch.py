@@ -5,7 +5,9 @@ cluster on loopback (scheduler + 2 workers), on a fixed subset of the evaluation
 
 Each run reviews the same reports from scratch (resume off) into a fresh data directory with the
 default settings (SQLite, no LLM); the wall time includes starting the worker processes. A last
-run repeats the Dask batch with resume on, to show what a rerun of a finished batch costs.
+run repeats the Dask batch with resume on, to show what a rerun of a finished batch costs; then
+the batch runs once more through the cluster while one worker is killed with SIGKILL in the middle
+of a report (``--pg``: results in a private PostgreSQL server), and the stored results are counted.
 The load average is recorded per run: the machine's 2 cores are shared with other work.
 Writes evals/results/batch.json and evals/results/batch.md.
 """
@@ -66,10 +68,76 @@ def one_run(label: str, src: Path, work: Path, **kw) -> dict:
             "loadavg_1min_before": round(load0, 1), "loadavg_1min_after": round(os.getloadavg()[0], 1)}
 
 
-def run(n_reports: int, workers: list[int], dask_workers: int, corpus: Path, out_dir: Path, log=print) -> dict:
+def kill_run(src: Path, work: Path, cluster, database_url: str, log=print) -> dict:
+    """The batch through the cluster while one worker is SIGKILLed in the middle of a report; then
+    count the stored results: every report exactly once."""
+    import signal
+    import threading
+
+    import sqlalchemy as sa
+    from distributed import Client
+
+    from reviewer.batch import run_batch
+    from reviewer.store import forget_stores, get_store
+    from reviewer.store import schema as S
+
+    settings = _settings(work / "data-kill")
+    settings.store.database_url = database_url
+    store = get_store(settings)
+    out: dict = {}
+
+    def batch():
+        try:
+            out["summary"] = run_batch(src, settings, progress=False, scheduler=cluster.address, resume=False)
+        except Exception as exc:
+            out["error"] = f"{type(exc).__name__}: {exc}"
+
+    def stored() -> list:
+        with store.read() as conn:
+            return conn.execute(sa.select(S.batch_results.c.key, S.batch_results.c.file_name,
+                                          S.batch_results.c.worker)).all()
+
+    t0 = time.perf_counter()
+    th = threading.Thread(target=batch)
+    th.start()
+    killed = None
+    with Client(cluster.address, set_as_default=False) as c:
+        while th.is_alive() and killed is None:
+            busy = {a: k for a, k in c.processing().items() if k}
+            if busy and len(stored()) >= 2:
+                addr, keys = next(iter(busy.items()))
+                name = c.scheduler_info()["workers"][addr]["name"]
+                proc = cluster.workers[int(name[1:])]
+                os.kill(proc.pid, signal.SIGKILL)
+                killed = {"worker": name, "pid": proc.pid, "report_key": next(iter(keys)).removeprefix("review-"),
+                          "stored_before_kill": len(stored()), "at_seconds": round(time.perf_counter() - t0, 1)}
+                log(f"  killed {name} (pid {proc.pid}) with {killed['stored_before_kill']} results stored")
+            time.sleep(0.1)
+    th.join()
+    rows = stored()
+    files = sorted(p.name for p in src.iterdir())
+    names = sorted(r.file_name for r in rows)
+    interrupted = next((r for r in rows if killed and r.key == killed["report_key"]), None)
+    result = {"label": "dask-kill", "database": sa.engine.make_url(database_url).get_backend_name(),
+              "reports": len(files), "stored_rows": len(rows), "distinct_keys": len({r.key for r in rows}),
+              "every_report_once": names == files, "killed": killed,
+              "interrupted_report_redone_by": interrupted.worker if interrupted else None,
+              "batch_error": out.get("error"),
+              "summary_reviewed": out["summary"]["totals"]["reviewed"] if "summary" in out else None,
+              "wall_seconds": round(time.perf_counter() - t0, 1)}
+    forget_stores()
+    log(f"  stored {result['stored_rows']} rows for {result['reports']} reports, every report once: "
+        f"{result['every_report_once']}")
+    return result
+
+
+def run(n_reports: int, workers: list[int], dask_workers: int, corpus: Path, out_dir: Path, log=print,
+        kill: bool = True, database_url: str = "") -> dict:
     from reviewer.distributed import LoopbackCluster
 
     work = Path(tempfile.mkdtemp(prefix="bench-batch-"))
+    kill_result = None
+    database_url = database_url or f"sqlite:///{work / 'kill.db'}"
     try:
         src = work / "reports"
         files = corpus_subset(corpus, n_reports, src)
@@ -97,11 +165,14 @@ def run(n_reports: int, workers: list[int], dask_workers: int, corpus: Path, out
                 runs.append(one_run(f"dask-{dask_workers}-rerun", src, work, scheduler=cluster.address, resume=True,
                                     data_dir=data))
                 log(f"  rerun (all stored): {runs[-1]['wall_seconds']} s")
+                if kill and dask_workers >= 2:
+                    log("dask with a worker killed mid-report …")
+                    kill_result = kill_run(src, work, cluster, database_url, log)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     result = {"date": time.strftime("%Y-%m-%d"), "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]},
               "corpus": str(corpus.relative_to(REPO)) if corpus.is_relative_to(REPO) else str(corpus),
-              "reports": [f.name for f in files], "runs": runs,
+              "reports": [f.name for f in files], "runs": runs, "worker_killed": kill_result,
               "note": "2 CPU cores shared with other work: more than 2 workers cannot scale here; on a machine "
                       "with more cores, or across machines, throughput grows with the workers until the "
                       "database is the bottleneck."}
@@ -126,6 +197,14 @@ def render_md(r: dict) -> str:
         lines.append(f"| {x['label']} | {x['engine']} | {x['reports']} | {x['reviewed_now']} | {x['wall_seconds']} | "
                      f"{x['reports_per_minute']} | {x['mean_seconds_per_report_in_worker']} | "
                      f"{x['loadavg_1min_before']}/{x['loadavg_1min_after']} |")
+    k = r.get("worker_killed")
+    if k:
+        kk = k["killed"] or {}
+        lines += ["", f"中途强制结束一个工作进程（数据库 {k['database']}）：{k['reports']} 份报告，"
+                  f"在已保存 {kk.get('stored_before_kill')} 份结果、第 {kk.get('at_seconds')} 秒时 kill -9 工作进程 "
+                  f"{kk.get('worker')}；结束后数据库中 {k['stored_rows']} 条结果、{k['distinct_keys']} 个不同键，"
+                  f"每份报告恰好一条：{'是' if k['every_report_once'] else '否'}；被中断的报告由 "
+                  f"{k['interrupted_report_redone_by']} 重新审查完成。"]
     lines += ["", "说明：本机只有 2 个 CPU 核心，4 个工作进程无法比 2 个更快（进程互相争用核心）；"
               "多台机器组成 Dask 集群时，吞吐量随工作进程数增加，直到共享数据库成为瓶颈。"
               "“rerun”一行是同一批次再次运行：全部结果已在数据库中，只读取汇总。", ""]
@@ -139,10 +218,23 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--dask-workers", type=int, default=2)
     p.add_argument("--corpus", default=str(HERE / "corpus"))
     p.add_argument("--out-dir", default=str(HERE / "results"))
+    p.add_argument("--no-kill", action="store_true", help="skip the run with a worker killed mid-report")
+    p.add_argument("--pg", action="store_true",
+                   help="kill run on a private PostgreSQL server started on loopback (tests/servers.py)")
     a = p.parse_args(argv)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    res = run(a.reports, [int(x) for x in a.workers.split(",") if x.strip()], a.dask_workers, Path(a.corpus),
-              Path(a.out_dir))
+    pg = None
+    if a.pg:
+        sys.path.insert(0, str(REPO / "tests"))
+        from servers import PostgresServer
+
+        pg = PostgresServer().start()
+    try:
+        res = run(a.reports, [int(x) for x in a.workers.split(",") if x.strip()], a.dask_workers, Path(a.corpus),
+                  Path(a.out_dir), kill=not a.no_kill, database_url=pg.url if pg else "")
+    finally:
+        if pg:
+            pg.stop()
     print(json.dumps(res["runs"], ensure_ascii=False, indent=1))
     return 0
 
