@@ -889,8 +889,12 @@ def _split_row_tail(last: list[str], first: list[str]) -> bool:
     from reviewer.parsing.tables import cell_kind
 
     filled = [k for k, c in enumerate(first) if c.strip()]
-    if not filled or len(filled) > max(1, len(first) // 3):
+    # Up to half the cells: in a wide table (an indicator table with I/II/III-level criteria and the
+    # enterprise's own description) every long text column wraps past the break at once.
+    if not filled or len(filled) > max(1, len(first) // 2):
         return False
+    if any(last[k].rstrip().endswith(("。", "；", ";", "！", "？")) for k in filled if last[k].strip()):
+        return False  # the cell above is a finished sentence: this row starts its own text
     key = first[0].strip()
     if key and (cell_kind(key) != "text" or re.match(r"^(合计|小计|总计|共计|其中|[A-Za-z]{0,3}-?\d+$)", key)):
         return False  # a new row with its own key (an index, an option code, a total)

@@ -272,6 +272,11 @@ def test_paragraph_break_rules(layout, prev, nxt, breaks):
         (["1", "原煤", "758.4", "752.6", "99.2"], ["合计", "", "", "", "99.0"], False),
         (["1", "原煤", "758.4", "752.6", "99.2"], ["2", "", "", "", ""], False),
         (["1", "原煤", "758.4", "752.6", "99.2"], ["", "", "120.0", "", ""], False),  # a number starts a new row
+        # a wide indicator table: the key cell and every criterion column wrapped past the break
+        (["生产工艺及装备指", "0.2", "废纸制浆工艺", "—", "0.5", "采用高浓碎解、多", "采用中浓碎解及多", "采用常规碎解净化",
+          "采用高浓碎解、多", "I级"], ["标", "", "", "", "", "段筛选净化等先进工艺", "段筛选", "", "段筛选净化等先进工艺", ""], True),
+        # the cells above are finished sentences: a row of its own
+        (["1", "加强管理。", "建立台账。", "5"], ["", "定期检查", "", ""], False),
     ],
 )
 def test_row_split_by_page_break(last, first, joined):
