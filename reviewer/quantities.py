@@ -375,6 +375,27 @@ def _split_unit(unit_text: str) -> tuple[UnitInfo | None, str]:
     return None, ""
 
 
+_UNITISH = re.compile(r"[A-Za-zμ℃°³²㎡\u4e00-\u9fff·./%‰]")
+
+
+def _hyphen_is_separator(norm: str, start: int) -> bool:
+    """Whether the '-' at ``start`` joins two things (range, date, model number) rather than
+    negating the number after it. After a Latin letter or a digit it is a separator ('GB-2589',
+    '2-7'); after Chinese text it is a minus sign when that text is a label ('误差率-1.39%',
+    '净现值-14.66万元') but a range separator when the text is the unit of a preceding number
+    ('10万-20万元', '3个月-6个月', '2022年-2023年')."""
+    prev = norm[start - 1]
+    if prev.isascii():
+        return prev.isalnum()
+    if not prev.isalnum():
+        return False
+    j = start - 1
+    # walk back over a short unit/scale word; a digit before it means "number unit - number"
+    while j >= 0 and start - j <= 6 and _UNITISH.match(norm[j]):
+        j -= 1
+    return j >= 0 and start - j <= 6 and norm[j].isdigit()
+
+
 def _build(m: re.Match[str], norm: str, idx: list[int], original: str, default_unit: str | None) -> Quantity | None:
     num = m.group("num")
     try:
@@ -386,7 +407,7 @@ def _build(m: re.Match[str], norm: str, idx: list[int], original: str, default_u
     if sign and sign in "-−–":
         # a hyphen right after a digit or letter is a range/date separator, not a minus sign
         start = m.start("sign")
-        if start > 0 and (norm[start - 1].isalnum()):
+        if start > 0 and _hyphen_is_separator(norm, start):
             return None
         value = -value
     exp = m.group("exp") or m.group("eexp")
