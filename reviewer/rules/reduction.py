@@ -401,16 +401,33 @@ def _sum_finding(run: RuleRun, view: TableView, row: int, col: int, total: Quant
     )
 
 
+def _energy_basis(header: str) -> str:
+    """当量值 / 等价值 qualifier of an energy column header ('' when it names neither)."""
+    return "当量" if "当量" in header else "等价" if "等价" in header else ""
+
+
 def _check_total_columns(run: RuleRun, view: TableView) -> Iterator[Finding]:
     parts = {c: header_parts(view, c) for c in range(view.ncols)}
     tcols = [c for c in range(view.ncols) if is_total_text(parts[c][-1]) and c != view.label_col]
-    for tc in tcols:
+    # years down the rows, carriers across: the 综合能耗 column is the sum of the carriers' standard
+    # coal columns to its left (columns in other units — physical amounts — are not its items)
+    energy_cols = [c for c in range(view.ncols) if c != view.label_col and c not in tcols
+                   and _ENERGY_TOTAL.match(norm(parts[c][-1]))]
+    for tc in [*tcols, *energy_cols]:
         group = parts[tc][:-1]
         items_cols = [
             c for c in range(view.label_col + 1, tc)
-            if c not in tcols and additive_column(view, c) and parts[c][:-1] == group
+            if c not in tcols and c not in energy_cols and additive_column(view, c) and parts[c][:-1] == group
             and not is_total_text(parts[c][-1])
         ]
+        energy_total = tc in energy_cols
+        if energy_total:
+            basis = _energy_basis(parts[tc][-1])
+            bases = {_energy_basis(parts[c][-1]) for c in items_cols} - {""}
+            if basis:
+                items_cols = [c for c in items_cols if _energy_basis(parts[c][-1]) in ("", basis)]
+            elif len(bases) > 1:
+                continue  # 当量值 and 等价值 columns side by side, total of unknown basis
         if len(items_cols) < run.params.min_items:
             continue
         for r in view.table.body_rows():
@@ -427,6 +444,8 @@ def _check_total_columns(run: RuleRun, view: TableView) -> Iterator[Finding]:
                 if x is None:
                     if t and t not in EMPTY_CELL_TEXTS:
                         broken = True
+                    continue
+                if energy_total and additive_quantity(x) and x.canonical_unit != q.canonical_unit:
                     continue
                 if not additive_quantity(x) or x.canonical_unit != q.canonical_unit:
                     broken = True
@@ -452,7 +471,8 @@ def check_sums(run: RuleRun) -> Iterator[Finding]:
     对每张表的每个可加和数值列（数量、金额、排放量等；不含单价、百分比、浓度、单位产品指标、系数、
     年份等），核对“合计/总计/小计/输入合计”等行是否等于其上方分项之和：有多个“小计”块时，小计对应
     本块分项，合计可对应全部分项或各小计之和；合计写在表头下方第一行时对应其下全部分项；“其中”行
-    不计入。表头为“合计”的列按行核对。分项单位不一致或含文字时不核对。
+    不计入。表头为“合计”的列按行核对；年份为行、能源品种为列的能耗表中，“综合能耗/综合能源消费量”列按行核对
+    其左侧同单位的折标煤列（实物量列不计入，当量值与等价值列不混加）。分项单位不一致或含文字时不核对。
 
     ## 为什么重要
     合计数常被其他章节直接引用（投资总额、削减总量、能耗总量），合计算错会在全报告扩散，
