@@ -306,14 +306,24 @@ def extract_facts(doc: Document) -> FactSet:
     from reviewer.facts import baseline, comparison, prose
 
     facts: list[Fact] = []
-    facts.extend(baseline.facts(doc))
+    table_facts = baseline.facts(doc)
+    capacity_totals = [f for f in table_facts if f.key.subject == baseline.CAPACITY_TOTAL]
+    facts.extend(f for f in table_facts if f.key.subject != baseline.CAPACITY_TOTAL)
     facts.extend(comparison.facts(doc))
     # item names known from tables (products, materials) are subjects prose may mention
     items = {f.key.subject for f in facts if f.key.aspect in ("production", "capacity", "consumption")}
     products = {f.key.subject for f in facts if f.key.aspect == "production" and f.origin == "baseline"
                 and f.key.subject not in ("产值",)}
-    facts.extend(prose.facts(doc, extra_subjects=items,
-                             single_product=next(iter(products)) if len(products) == 1 else None))
+    single = next(iter(products)) if len(products) == 1 else None
+    single_basis = {f.key.basis for f in facts if f.key.subject == single and f.key.aspect == "production"}
+    if single and len(single_basis) == 1:
+        # the 合计 of a per-product capacity table is the capacity of the plant's one product
+        # when both are counted in the same unit (万m² of plated area, t of product)
+        basis = next(iter(single_basis))
+        facts.extend(f.model_copy(update={"key": f.key.model_copy(update={"subject": single})})
+                     for f in capacity_totals if f.key.basis == basis)
+    facts.extend(prose.facts(doc, extra_subjects=items, single_product=single,
+                             single_product_basis=next(iter(single_basis)) if len(single_basis) == 1 else None))
     facts.extend(prose.saving_facts(doc))
     from reviewer.facts.options_summary import option_facts
 

@@ -93,12 +93,17 @@ def resolve_aspect(subject: str, labels: list[str], header: str, context: str, q
 
 
 def _subject_and_labels(view: TableView, row: int, year_cols: set[int]) -> tuple[str, list[str]]:
-    labels = [
-        view.table.cell(row, c).strip()
-        for c in range(view.ncols)
+    text_cols = [
+        c for c in range(view.ncols)
         if c not in year_cols and c != view.unit_col and c not in view.seq_cols
         and view.table.cell(row, c).strip() and view.quantity(row, c) is None
     ]
+    # a row names its item before its values; text after the first value is an attribute of the
+    # item (主要销售区域, 去向, 备注), not its name
+    first_value = min((c for c in range(view.ncols) if c not in view.seq_cols and c != view.unit_col
+                       and view.quantity(row, c) is not None), default=None)
+    leading = [c for c in text_cols if first_value is None or c < first_value]
+    labels = [view.table.cell(row, c).strip() for c in (leading or text_cols)]
     labels = list(dict.fromkeys(labels))
     # the most specific label is usually the rightmost text cell; a known subject anywhere wins
     for lab in reversed(labels):
@@ -206,6 +211,31 @@ def _single_year(doc: Document, view: TableView, context: str, year: str) -> lis
     return out
 
 
+# subject of a capacity table's 合计 row: the whole plant's capacity, which extract_facts gives the
+# report's product when it has a single one (the per-product rows are its parts)
+CAPACITY_TOTAL = "产能合计"
+
+
+def _capacity_total(doc: Document, view: TableView, context: str) -> list[Fact]:
+    out: list[Fact] = []
+    cols = [c for c, h in enumerate(view.headers)
+            if c != view.label_col and c != view.unit_col and c not in view.seq_cols and aspect_of(h) == "capacity"]
+    items = [r for r in view.table.body_rows()
+             if not is_repeated_header(view, r) and not total_kind(view, r) and not is_of_which(view, r)]
+    if not cols or len(items) < 2:
+        return out
+    for r in view.table.body_rows():
+        if total_kind(view, r) != "total":
+            continue
+        for c in cols:
+            q = view.quantity(r, c)
+            if q is None or q.kind != "number" or q.comparator:
+                continue
+            out.append(_make_fact(doc, view, q, CAPACITY_TOTAL, "capacity", "", scope_of(context),
+                                  view.table.cell(r, view.label_col).strip(), confidence=0.9))
+    return out
+
+
 def facts(doc: Document) -> list[Fact]:
     out: list[Fact] = []
     for view in views(doc):
@@ -225,4 +255,5 @@ def facts(doc: Document) -> list[Fact]:
                 out.extend(_single_year(doc, view, context, years.pop()))
             elif not years and re.search(r"产能|生产能力|设计规模|设计能力", context):
                 out.extend(f for f in _single_year(doc, view, context, "") if f.key.aspect == "capacity")
+                out.extend(_capacity_total(doc, view, context))
     return [f for f in out if f.key.subject and (f.key.aspect or f.key.subject not in POLLUTANTS)]

@@ -42,6 +42,7 @@ class SubjectHit:
     start: int
     end: int
     subject: str
+    aspect: str = ""  # set when the words of the hit state it ('实际完成' → production)
 
 
 def sentences(text: str) -> Iterator[tuple[int, int]]:
@@ -202,9 +203,40 @@ def _aspect_for(subject: str, aspect: str, q: Quantity, sentence: str) -> str:
     return aspect
 
 
-def facts(doc: Document, extra_subjects: Iterable[str] = (), single_product: str | None = None) -> list[Fact]:
+# what a report with one product writes instead of naming it: '2024年实际完成34.0万m²',
+# '全年共生产12.6万t', '年设计生产能力45.9万m²/a'
+_PRODUCT_VERB = re.compile(r"(实际|全年|全厂|当年|共|累计)(完成|生产|产出)(了|产品)?\s*$|(完成|实现)(产品)?产量(为|达|达到)?\s*$")
+_PRODUCT_CAPACITY = re.compile(r"(年)?(设计)?(生产能力|设计能力|产能|生产规模|设计规模)(为|达|达到)?\s*$")
+
+
+def _product_hits(sent: str, qs: list[Quantity], hits: list[SubjectHit], product: str,
+                  basis: str) -> list[SubjectHit]:
+    """Hits for numbers that a production verb or a capacity word right before them ties to the
+    report's only product, when the number is counted in that product's unit and its clause names
+    no other subject."""
+    from reviewer.facts.baseline import basis_of
+
+    out: list[SubjectHit] = []
+    for q in qs:
+        if q.span is None or basis_of(q) != basis:
+            continue
+        clause_start = max(sent.rfind("，", 0, q.span[0]), sent.rfind(",", 0, q.span[0]), -1) + 1
+        if any(clause_start <= h.start < q.span[0] for h in hits):
+            continue
+        pre = sent[clause_start:q.span[0]]
+        for pat, aspect in ((_PRODUCT_VERB, "production"), (_PRODUCT_CAPACITY, "capacity")):
+            m = pat.search(pre)
+            if m:
+                out.append(SubjectHit(clause_start + m.start(), clause_start + m.end(), product, aspect))
+                break
+    return out
+
+
+def facts(doc: Document, extra_subjects: Iterable[str] = (), single_product: str | None = None,
+          single_product_basis: str | None = None) -> list[Fact]:
     """Facts from paragraphs. ``extra_subjects``: item names known from tables (products, materials);
-    ``single_product``: the report's only product, which '产品产量' in a sentence refers to."""
+    ``single_product``: the report's only product, which '产品产量' in a sentence refers to;
+    ``single_product_basis``: its unit basis, which lets '2024年实际完成34.0万m²' be read as its output."""
     extra = _extra_index(sorted({s for s in extra_subjects if s and len(s) >= 2}))
     out: list[Fact] = []
     for b in doc.blocks:
@@ -223,6 +255,9 @@ def facts(doc: Document, extra_subjects: Iterable[str] = (), single_product: str
                     if (m.start(), m.end()) not in taken and not any(h.start <= m.start() < h.end for h in hits):
                         hits.append(SubjectHit(m.start(), m.start() + 1, single_product))
                 hits.sort(key=lambda h: h.start)
+            if single_product and single_product_basis:
+                hits = sorted([*hits, *_product_hits(sent, qs, hits, single_product, single_product_basis)],
+                              key=lambda h: h.start)
             if not hits:
                 continue
             out.extend(_sentence_facts(doc, b.index, sent, s0, qs, hits, quote))
@@ -282,8 +317,11 @@ def _sentence_facts(doc: Document, block_index: int, sent: str, offset: int, qs:
         clause_start = max(sent.rfind("，", 0, qs0), sent.rfind(",", 0, qs0), 0)
         scope_text = sent[min(clause_start, h.start): h.start]
         scope = "sub" if _SCOPE_WORDS.search(scope_text) or _SCOPE_WORDS.search(sent[h.end:qs0]) else "plant"
-        aspect = _aspect_near(sent, h.end, qs0) or _aspect_near(sent, clause_start, h.start)
-        aspect = _aspect_for(h.subject, aspect, q, sent)
+        if h.aspect:
+            aspect = h.aspect
+        else:
+            aspect = _aspect_near(sent, h.end, qs0) or _aspect_near(sent, clause_start, h.start)
+            aspect = _aspect_for(h.subject, aspect, q, sent)
         if change:
             # '实施后COD排放量由2.28t/a降至1.95t/a': before/after values of an option or the audit
             if re.search(r"实施|改造|审核|治理|整改|方案", sent[:qs0]):
