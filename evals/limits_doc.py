@@ -124,7 +124,7 @@ def rows(tmp: Path) -> list[tuple[str, str, str, str]]:
     s = _settings(tmp)
     doc = parse(report, s)
     s.limits.rules_timeout_s = 0.001
-    add("limits.rules_timeout_s", "全部规则检查的时间（秒），每条规则之后检查",
+    add("limits.rules_timeout_s", "规则检查的时间（秒，不含 LLM 判断），每条规则之后检查",
         _message(lambda: review_document(doc, s, ReviewOptions(use_llm=False))))
 
     add("limits.ocr_max_pages", "一个文件中 OCR 识别的最多页数（超出部分不识别，审查结果中给出警告，不报错）",

@@ -44,7 +44,9 @@ class LimitSettings(BaseModel):
     max_table_cells: int = Field(200_000, description="Largest number of cells in one table.")
     max_blocks: int = Field(200_000, description="Largest number of blocks in one document.")
     parse_timeout_s: float = Field(600.0, description="Time budget for parsing one file, in seconds.")
-    rules_timeout_s: float = Field(120.0, description="Time budget for running all rules on one file.")
+    rules_timeout_s: float = Field(
+        120.0, description="Time budget for the rules on one file, in seconds (LLM judgement checks not counted)."
+    )
     ocr_max_pages: int = Field(300, description="Most pages that will be OCR'd in one file.")
 
 

@@ -249,11 +249,13 @@ def run_rules(
 ) -> EngineResult:
     """Run each rule; a crashing rule is reported in ``errors`` and never stops the review.
 
-    ``timeout_s`` (settings limits.rules_timeout_s) bounds the whole rule stage: it is checked
-    between rules, and past it the review stops with StageTimeoutError rather than returning a
-    partial result that would read as "no problems found" for the rules never run."""
+    ``timeout_s`` (settings limits.rules_timeout_s) bounds the time of the deterministic rules:
+    it is checked between rules, and past it the review stops with StageTimeoutError rather than
+    returning a partial result that would read as "no problems found" for the rules never run.
+    LLM judgement rules are not counted: they wait on a remote model, bounded by llm.timeout_s
+    per request and by app.job_timeout_s for the whole review."""
     findings: list[Finding] = []
-    started = time.perf_counter()
+    spent = 0.0
     timings: dict[str, float] = {}
     errors: dict[str, str] = {}
     params = params or {}
@@ -265,7 +267,9 @@ def run_rules(
         except Exception as exc:  # a bug in one rule must not lose the other findings
             errors[r.id] = f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=3)}"
         timings[r.id] = time.perf_counter() - t0
-        if timeout_s and timeout_s > 0 and time.perf_counter() - started > timeout_s:
+        if r.family != "LLM":
+            spent += timings[r.id]
+        if timeout_s and timeout_s > 0 and spent > timeout_s:
             from reviewer.errors import StageTimeoutError
 
             raise StageTimeoutError(
