@@ -52,7 +52,17 @@ def test_workbench_file_route_serves_nothing_outside_the_evidence_cache(app):
             assert SQLITE_MAGIC not in r.content and b"root:" not in r.content and b"PK\x03\x04" not in r.content[:4]
     # even inside the evidence cache nothing is served without a login
     r = httpx.get(f"{live.url}/zh/gradio_api/file={evidence / 'page.png'}", timeout=30)
-    assert r.status_code in (401, 403), r.status_code
+    assert r.status_code in (401, 403, 404), r.status_code
+    # another consultant does not get the owner's evidence page, however the path is spelt
+    other_own = data / "cache" / "evidence" / ("0" * 32)
+    for target in (evidence / "page.png", f"{other_own}/../{app['rid']}/page.png",
+                   str(evidence / "page.png").replace("/", "%2F")):
+        r = other.get(f"{live.url}/zh/gradio_api/file={target}")
+        assert r.status_code == 404 and b"PNG" not in r.content, (target, r.status_code)
+    # the owner does
+    owner = httpx.Client(cookies=_session_cookie(app["owner"]), timeout=30)
+    r = owner.get(f"{live.url}/zh/gradio_api/file={evidence / 'page.png'}")
+    assert r.status_code == 200 and r.content.startswith(b"\x89PNG"), r.status_code
 
 
 def test_download_and_id_paths_cannot_reach_files(app):
