@@ -358,8 +358,12 @@ def inj_eco_npv(f: Facts, rng: random.Random, used: set[str]) -> Pending:
     if abs(wrong - right) < max(1.0, abs(right) * 0.05):
         wrong = r2(right * 1.35 + 5)
     _sticky(f, lambda: setattr(e, "npv", wrong))
+    # A wrong NPV below zero next to the report's unchanged 可行 is, as written, also a verdict that
+    # contradicts the stated figures: ECO004 may rightly report it.
+    also = ["ECO_VERDICT"] if wrong < 0 <= right else []
     return Pending("ECO_NPV", keys=[f"opt.{o.id}.econ.NPV"], wrong=wrong, right=right,
-                   note=f"{o.name}：按i={e.rate:g}%、n={e.life}年、F={e.cash_flow:g}计算NPV应为{right:g}万元（{kind}）")
+                   note=f"{o.name}：按i={e.rate:g}%、n={e.life}年、F={e.cash_flow:g}计算NPV应为{right:g}万元（{kind}）",
+                   also=also)
 
 
 def inj_eco_irr(f: Facts, rng: random.Random, used: set[str]) -> Pending:
