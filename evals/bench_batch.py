@@ -103,16 +103,21 @@ def kill_run(src: Path, work: Path, cluster, database_url: str, log=print) -> di
     killed = None
     with Client(cluster.address, set_as_default=False) as c:
         while th.is_alive() and killed is None:
-            busy = {a: k for a, k in c.processing().items() if k}
-            if busy and len(stored()) >= 2:
-                addr, keys = next(iter(busy.items()))
+            done = {r.key for r in stored()}
+            busy = [(a, k.removeprefix("review-")) for a, keys in c.processing().items() for k in keys]
+            busy = [(a, k) for a, k in busy if k not in done]  # in the middle of a report, not after it
+            if busy and len(done) >= 2:
+                addr, key = busy[0]
                 name = c.scheduler_info()["workers"][addr]["name"]
                 proc = cluster.workers[int(name[1:])]
                 os.kill(proc.pid, signal.SIGKILL)
-                killed = {"worker": name, "pid": proc.pid, "report_key": next(iter(keys)).removeprefix("review-"),
-                          "stored_before_kill": len(stored()), "at_seconds": round(time.perf_counter() - t0, 1)}
+                proc.wait(timeout=10)
+                after = {r.key for r in stored()}
+                killed = {"worker": name, "pid": proc.pid, "report_key": key, "stored_before_kill": len(done),
+                          "report_unstored_after_kill": key not in after,
+                          "at_seconds": round(time.perf_counter() - t0, 1)}
                 log(f"  killed {name} (pid {proc.pid}) with {killed['stored_before_kill']} results stored")
-            time.sleep(0.1)
+            time.sleep(0.05)
     th.join()
     rows = stored()
     files = sorted(p.name for p in src.iterdir())
