@@ -208,8 +208,11 @@ def render_md(r: dict) -> str:
         lines += ["", f"中途强制结束一个工作进程（数据库 {k['database']}）：{k['reports']} 份报告，"
                   f"在已保存 {kk.get('stored_before_kill')} 份结果、第 {kk.get('at_seconds')} 秒时 kill -9 工作进程 "
                   f"{kk.get('worker')}；结束后数据库中 {k['stored_rows']} 条结果、{k['distinct_keys']} 个不同键，"
-                  f"每份报告恰好一条：{'是' if k['every_report_once'] else '否'}；被中断的报告由 "
-                  f"{k['interrupted_report_redone_by']} 重新审查完成。"]
+                  f"每份报告恰好一条：{'是' if k['every_report_once'] else '否'}；"
+                  + (f"被中断的报告（kill 后仍未保存）由 {k['interrupted_report_redone_by']} 重新审查完成。"
+                     if kk.get("report_unstored_after_kill",
+                               not str(k["interrupted_report_redone_by"]).endswith(f":{kk.get('pid')}")) else
+                     "被 kill 的工作进程已在 kill 前保存了手上报告的结果，重新调度的任务发现结果已存在，未重复写入。")]
     lines += ["", "说明：本机只有 2 个 CPU 核心，4 个工作进程无法比 2 个更快（进程互相争用核心）；"
               "多台机器组成 Dask 集群时，吞吐量随工作进程数增加，直到共享数据库成为瓶颈。"
               "“rerun”一行是同一批次再次运行：全部结果已在数据库中，只读取汇总。", ""]
