@@ -25,3 +25,16 @@ def test_every_rule_is_in_the_catalogue():
         for section in r.docs.values():
             first_line = section.strip().splitlines()[0]
             assert first_line in text, f"docs/rules.md has stale docs for {r.id}"
+
+
+def test_readme_carries_the_generated_sections_verbatim():
+    import importlib.util
+
+    root = DOCS.parent
+    spec = importlib.util.spec_from_file_location("sync_readme", root / "scripts" / "sync_readme.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    included = mod.BLOCK.findall(readme)
+    assert {m[1] for m in included} >= {"docs/robustness.md", "docs/deployment.md"}
+    assert mod.synced(readme) == readme, "README.md is stale: run python scripts/sync_readme.py"
