@@ -191,8 +191,9 @@ class JobQueue:
 
         max_bytes = int(self.settings.limits.max_upload_mb * 1024 * 1024)
         # Experts and bureaus feed the cross-report copy index so later reports are compared with this one;
-        # a consultant's upload is not recorded, so its text never surfaces in another party's findings.
-        options = {"record_fingerprint": user.role != "consultant", **(options or {})}
+        # a consultant's upload is never recorded (whatever the options say), so its text cannot surface in
+        # another party's findings.
+        options = {**(options or {}), "record_fingerprint": user.role != "consultant"}
         rel, sha, size = save_upload(self.store.data_dir, source, file_name, max_bytes)
         row, created = self.store.create_review(
             user, file_name=Path(rel).name, stored_path=rel, sha256=sha, size=size, options=options,
