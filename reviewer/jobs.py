@@ -194,6 +194,10 @@ class JobQueue:
         # a consultant's upload is never recorded (whatever the options say), so its text cannot surface in
         # another party's findings.
         options = {**(options or {}), "record_fingerprint": user.role != "consultant"}
+        if user.role == "consultant":
+            # nor does a consultant learn which other enterprises' reports resemble theirs: the copy check
+            # (BPL004 names the other report and quotes it) is for experts and bureaus
+            options["ignore"] = sorted({*options.get("ignore", []), "BPL004"})
         rel, sha, size = save_upload(self.store.data_dir, source, file_name, max_bytes)
         row, created = self.store.create_review(
             user, file_name=Path(rel).name, stored_path=rel, sha256=sha, size=size, options=options,

@@ -68,6 +68,15 @@ def test_expert_uploads_feed_the_copy_index_and_consultant_uploads_do_not(tmp_pa
     fingerprints = open_store(settings, create=False)
     assert fingerprints is not None and fingerprints.count() == 1
     fingerprints.close()
+    # the same template under another enterprise: an expert is told it resembles the recorded report,
+    # a consultant is not told about other enterprises' reports at all
+    copy = build_docx_report(tmp_path / "copy.docx", enterprise="丁县电镀有限公司")
+    by_consultant, _ = submit(queue, users["consultant"], copy)
+    by_expert, _ = submit(queue, users["expert"], copy)
+    assert wait_for(store, by_consultant["id"], 120)["status"] == "done"
+    assert wait_for(store, by_expert["id"], 120)["status"] == "done"
+    assert "BPL004" in {r["rule_id"] for r in store.list_findings(by_expert["id"])}
+    assert "BPL004" not in {r["rule_id"] for r in store.list_findings(by_consultant["id"])}
 
 
 def test_visibility_by_role(tmp_path, store, users, queue):
