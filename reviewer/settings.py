@@ -162,6 +162,14 @@ class CopySettings(BaseModel):
     )
     enabled: bool = Field(True, description="Compare reviewed reports with the fingerprint store (rule BPL004).")
     store_path: str = Field("", description="Fingerprint database file; empty = data_dir/fingerprints.sqlite.")
+    database_url: str = Field(
+        "",
+        description="Where the fingerprint store lives. postgresql://… (or postgresql+psycopg://…) = that PostgreSQL"
+        " database, shared by every app instance (tables fp_*); 'sqlite' = the local file store_path. Empty (default)"
+        " = the workbench database store.database_url when that is PostgreSQL, else the local file: a deployment"
+        " that shares its workbench between machines must share its copy index too, or each instance would only"
+        " compare reports against the ones it happened to receive.",
+    )
     min_chapter_chars: int = Field(
         150, description="Chapters with fewer distinct shingles (≈ characters) are not judged on their own."
     )

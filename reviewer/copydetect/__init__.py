@@ -1,7 +1,7 @@
 """Cross-report copy detection: fingerprints, a persisted MinHash-LSH store, verified matches.
 
     fp = fingerprint(doc, settings)              # text per chapter → shingles → MinHash + anomalies
-    store = open_store(settings)                 # SQLite (settings.copy_detection.store_path)
+    store = open_store(settings)                 # SQLite file or PostgreSQL (copy_detection.database_url)
     matches = find_matches(fp, store, settings)  # verified near-duplicates / copied chapters / data
     store.add(fp)                                # remember this report for the next ones
 """
@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from reviewer.copydetect.fingerprint import Fingerprint, fingerprint
 from reviewer.copydetect.match import ANOMALY_ZH, Match, PassagePair, find_matches
+from reviewer.copydetect.pg_store import PostgresFingerprintStore, StoreUnavailableError
 from reviewer.copydetect.store import (
     FingerprintStore,
     SQLiteFingerprintStore,
     StoredReport,
     StoreMismatchError,
     open_store,
+    store_database_url,
     store_path,
 )
 
@@ -25,14 +27,17 @@ __all__ = [
     "FingerprintStore",
     "Match",
     "PassagePair",
+    "PostgresFingerprintStore",
     "SQLiteFingerprintStore",
     "StoreMismatchError",
+    "StoreUnavailableError",
     "StoredReport",
     "check",
     "find_matches",
     "fingerprint",
     "open_store",
     "remember",
+    "store_database_url",
     "store_path",
 ]
 

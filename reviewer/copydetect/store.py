@@ -1,7 +1,8 @@
 """Where fingerprints of reviewed reports live.
 
-``FingerprintStore`` is the interface (a PostgreSQL backend can implement the same methods);
-``SQLiteFingerprintStore`` is the embedded default. The LSH index is persisted as band keys in
+``FingerprintStore`` is the interface; ``SQLiteFingerprintStore`` is the embedded default and
+``PostgresFingerprintStore`` (pg_store.py) the shared one, chosen by ``open_store`` from
+settings.copy_detection.database_url. The LSH index is persisted as band keys in
 an indexed table, so a query is a handful of B-tree look-ups: nothing has to be rebuilt in
 memory when a process starts, and checking a report costs the same at 10 or 10,000 stored
 reports apart from the candidates it retrieves.
@@ -188,35 +189,46 @@ class SQLiteFingerprintStore(FingerprintStore):
             raise StoreMismatchError("指纹参数与指纹库不一致")
         with self._lock:
             c = self.conn
-            old = c.execute("SELECT id FROM reports WHERE report_id=?", (fp.report_id,)).fetchone()
-            if old:
-                self._delete(old[0])
-            cur = c.execute(
-                "INSERT INTO reports(report_id, file_name, enterprise, enterprise_core, agency, industry, province,"
-                " city, report_date, recorded_at, n_shingles, signature, passages, n_data, data_signature)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                (fp.report_id, fp.file_name, fp.enterprise, fp.enterprise_core, fp.agency, fp.industry,
-                 fp.province, fp.city, fp.report_date, time.time(), fp.n_shingles,
-                 np.asarray(fp.signature, dtype=np.uint32).tobytes(), fp.passages_blob(), fp.n_data,
-                 _blob(fp.data_signature)),
+            # Take the write lock before looking: with a deferred transaction two processes adding
+            # the same file would both see no row and the second INSERT would hit UNIQUE(report_id).
+            c.execute("BEGIN IMMEDIATE")
+            try:
+                return self._add(fp)
+            except BaseException:
+                c.rollback()
+                raise
+
+    def _add(self, fp: Fingerprint) -> int:
+        c = self.conn
+        old = c.execute("SELECT id FROM reports WHERE report_id=?", (fp.report_id,)).fetchone()
+        if old:
+            self._delete(old[0])
+        cur = c.execute(
+            "INSERT INTO reports(report_id, file_name, enterprise, enterprise_core, agency, industry, province,"
+            " city, report_date, recorded_at, n_shingles, signature, passages, n_data, data_signature)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (fp.report_id, fp.file_name, fp.enterprise, fp.enterprise_core, fp.agency, fp.industry,
+             fp.province, fp.city, fp.report_date, time.time(), fp.n_shingles,
+             np.asarray(fp.signature, dtype=np.uint32).tobytes(), fp.passages_blob(), fp.n_data,
+             _blob(fp.data_signature)),
+        )
+        rid = int(cur.lastrowid)
+        c.executemany("INSERT OR IGNORE INTO report_bands(key, report) VALUES (?,?)",
+                      [(k, rid) for k in band_keys(fp.signature, self.bands, self.rows)])
+        for ch in fp.chapters:
+            cc = c.execute(
+                "INSERT INTO chapters(report, idx, title, n_shingles, signature, n_data, data_signature)"
+                " VALUES (?,?,?,?,?,?,?)",
+                (rid, ch.index, ch.title, ch.n_shingles, np.asarray(ch.signature, dtype=np.uint32).tobytes(),
+                 ch.n_data, _blob(ch.data_signature)),
             )
-            rid = int(cur.lastrowid)
-            c.executemany("INSERT OR IGNORE INTO report_bands(key, report) VALUES (?,?)",
-                          [(k, rid) for k in band_keys(fp.signature, self.bands, self.rows)])
-            for ch in fp.chapters:
-                cc = c.execute(
-                    "INSERT INTO chapters(report, idx, title, n_shingles, signature, n_data, data_signature)"
-                    " VALUES (?,?,?,?,?,?,?)",
-                    (rid, ch.index, ch.title, ch.n_shingles, np.asarray(ch.signature, dtype=np.uint32).tobytes(),
-                     ch.n_data, _blob(ch.data_signature)),
-                )
-                cid = int(cc.lastrowid)
-                c.executemany("INSERT OR IGNORE INTO chapter_bands(key, chapter) VALUES (?,?)",
-                              [(k, cid) for k in band_keys(ch.signature, self.bands, self.rows)])
-            c.executemany("INSERT OR IGNORE INTO anomalies(hash, report, kind, label) VALUES (?,?,?,?)",
-                          [(a.hash, rid, a.kind, a.label) for a in fp.anomalies])
-            c.commit()
-            return rid
+            cid = int(cc.lastrowid)
+            c.executemany("INSERT OR IGNORE INTO chapter_bands(key, chapter) VALUES (?,?)",
+                          [(k, cid) for k in band_keys(ch.signature, self.bands, self.rows)])
+        c.executemany("INSERT OR IGNORE INTO anomalies(hash, report, kind, label) VALUES (?,?,?,?)",
+                      [(a.hash, rid, a.kind, a.label) for a in fp.anomalies])
+        c.commit()
+        return rid
 
     def _delete(self, rid: int) -> None:
         c = self.conn
@@ -315,10 +327,38 @@ def store_path(settings) -> Path:
     return Path(settings.paths.data_dir) / "fingerprints.sqlite"
 
 
-def open_store(settings, create: bool = True) -> SQLiteFingerprintStore | None:
-    """The configured store; None when it does not exist and ``create`` is False."""
+def store_database_url(settings) -> str:
+    """The PostgreSQL URL of the fingerprint store, or "" for the local SQLite file.
+
+    copy_detection.database_url decides: a postgresql:// URL is used as given, "sqlite" forces the
+    file; empty follows the workbench (settings.store.database_url) when that is PostgreSQL, so a
+    deployment that shares its workbench between instances shares its copy index too."""
+    cs = settings.copy_detection
+    url = (getattr(cs, "database_url", "") or "").strip()
+    if url.lower() == "sqlite":
+        return ""
+    if not url:
+        shared = (settings.store.database_url or "").strip()
+        return shared if shared.lower().startswith("postgresql") else ""
+    if url.lower().startswith("postgresql"):
+        return url
+    raise StoreMismatchError(
+        f"copy_detection.database_url“{url}”无法识别：请留空（本地 SQLite 文件）、填 sqlite 或 postgresql:// 地址。"
+    )
+
+
+def open_store(settings, create: bool = True) -> FingerprintStore | None:
+    """The configured store (SQLite file or PostgreSQL); None when it does not exist and ``create``
+    is False."""
+    cs = settings.copy_detection
+    url = store_database_url(settings)
+    if url:
+        from reviewer.copydetect.pg_store import PostgresFingerprintStore, store_exists
+
+        if not create and not store_exists(url):
+            return None
+        return PostgresFingerprintStore(url, cs.num_perm, cs.shingle_chars, cs.lsh_threshold)
     path = store_path(settings)
     if not create and not path.exists():
         return None
-    cs = settings.copy_detection
     return SQLiteFingerprintStore(path, cs.num_perm, cs.shingle_chars, cs.lsh_threshold)
