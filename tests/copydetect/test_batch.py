@@ -1,6 +1,7 @@
 """Batch mode through the CLI on real DOCX files: per-report summaries, a broken file reported
 without aborting, in-batch duplicates and clusters, JSON/CSV/HTML outputs, ZIP input with
-path-traversal protection, and the store filled for later single reviews."""
+path-traversal protection, and the store filled for later single reviews. The tests that touch
+the persistent fingerprint store run on SQLite and on PostgreSQL (conftest.fp_backend)."""
 
 from __future__ import annotations
 
@@ -14,8 +15,10 @@ from pathlib import Path
 import pytest
 
 from reviewer.cli import main
+from reviewer.settings import load_settings
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from conftest import raw_store, use_fresh_store
 from synth import PLACES, make_copy, make_report, splice_chapter, write_docx
 
 
@@ -35,21 +38,23 @@ def batch_dir(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def batch_json(batch_dir, tmp_path_factory):
+def batch_json(batch_dir, tmp_path_factory, fp_backend):
     data = tmp_path_factory.mktemp("data")
     out = tmp_path_factory.mktemp("out") / "batch.json"
+    db_url = use_fresh_store(load_settings(), fp_backend).copy_detection.database_url
     mp = pytest.MonkeyPatch()
     mp.setenv("REVIEWER_PATHS__DATA_DIR", str(data))
+    mp.setenv("REVIEWER_COPY_DETECTION__DATABASE_URL", db_url)
     try:
         rc = main(["batch", str(batch_dir), "--format", "json", "--out", str(out), "--quiet", "--workers", "2"])
     finally:
         mp.undo()
     assert rc == 0
-    return json.loads(out.read_text(encoding="utf-8")), data
+    return json.loads(out.read_text(encoding="utf-8")), data, db_url
 
 
 def test_every_report_summarised_and_broken_file_reported(batch_json):
-    d, _ = batch_json
+    d, *_ = batch_json
     files = {r["file"] for r in d["reports"]}
     assert files == {"报告0.docx", "报告1.docx", "报告2.docx", "报告3.docx", "copy_of_0.docx", "sub/spliced.docx",
                      "broken.docx"}
@@ -64,7 +69,7 @@ def test_every_report_summarised_and_broken_file_reported(batch_json):
 
 
 def test_duplicates_and_clusters_in_the_batch(batch_json):
-    d, _ = batch_json
+    d, *_ = batch_json
     pairs = {(frozenset((x["a"], x["b"])), x["kind"]) for x in d["duplicates"]}
     assert pairs == {(frozenset(("报告0.docx", "copy_of_0.docx")), "report"),
                      (frozenset(("报告1.docx", "sub/spliced.docx")), "chapter")}
@@ -79,7 +84,7 @@ def test_duplicates_and_clusters_in_the_batch(batch_json):
 
 
 def test_agency_summary(batch_json):
-    d, _ = batch_json
+    d, *_ = batch_json
     assert sum(a["reports"] for a in d["agencies"]) == 6
     in_clusters = sum(a["reports_in_clusters"] for a in d["agencies"])
     assert in_clusters == 4
@@ -89,11 +94,10 @@ def test_agency_summary(batch_json):
 
 def test_store_filled_for_later_reviews(batch_json, batch_dir, tmp_path):
     from reviewer.service import ReviewOptions, review
-    from reviewer.settings import load_settings
-
-    _, data = batch_json
+    _, data, db_url = batch_json
     s = load_settings()
     s.paths.data_dir = data
+    s.copy_detection.database_url = db_url
     copy = tmp_path / "late_copy.docx"
     write_docx(make_copy(make_report(902, PLACES[2]), 990, place=PLACES[10]).text, copy)
     rv = review(copy, ReviewOptions(select=["BPL004"]), settings=s)
@@ -156,16 +160,15 @@ def test_bad_batch_inputs(tmp_path, capsys):
     assert main(["batch", str(empty), "--select", "XYZ9"]) == 2
 
 
-def test_incompatible_store_does_not_abort_the_batch(tmp_path):
+def test_incompatible_store_does_not_abort_the_batch(tmp_path, fp_backend):
     from reviewer.batch import run_batch
-    from reviewer.copydetect import SQLiteFingerprintStore
-    from reviewer.settings import load_settings
 
     (tmp_path / "in").mkdir()
     write_docx(make_report(1300).text, tmp_path / "in" / "a.docx")
     s = load_settings()
     s.paths.data_dir = tmp_path / "data"
-    SQLiteFingerprintStore(tmp_path / "data" / "fingerprints.sqlite", 64, 8, 0.5).close()  # other num_perm
+    use_fresh_store(s, fp_backend)
+    raw_store(s, fp_backend, num_perm=64).close()  # a store built with another num_perm
     out = run_batch(tmp_path / "in", s, progress=False, select=["BPL"])
     assert out["totals"]["reviewed"] == 1 and out["totals"]["recorded_in_store"] == 0
     assert "不一致" in out["warnings"][0]

@@ -1,6 +1,7 @@
 """Copy detection end to end on synthetic reports from ONE heavy template: independent reports
 are never matched, name-swapped copies (with or without changed figures) and spliced chapters
-are, the store survives a reopen, and the margins between the two groups are measured."""
+are, the store survives a reopen, and the margins between the two groups are measured. Every
+test that touches a store runs on SQLite and on PostgreSQL (conftest.fp_backend)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,6 @@ import numpy as np
 import pytest
 
 from reviewer.copydetect import (
-    SQLiteFingerprintStore,
     StoreMismatchError,
     find_matches,
     fingerprint,
@@ -23,16 +23,24 @@ from reviewer.parsing.markdown import parse_markdown_text
 from reviewer.settings import load_settings
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from conftest import raw_store, use_fresh_store
 from synth import PLACES, make_copy, make_report, splice_chapter
 
 N_INDEPENDENT = 16
 
 
 @pytest.fixture(scope="module")
-def settings(tmp_path_factory):
+def settings(tmp_path_factory, fp_backend):
     s = load_settings()
     s.paths.data_dir = tmp_path_factory.mktemp("data")
-    return s
+    return use_fresh_store(s, fp_backend)
+
+
+def own_store_settings(settings, tmp_path, fp_backend):
+    """A copy of the settings with an empty store of the same backend, for one test."""
+    s = settings.model_copy(deep=True)
+    s.paths.data_dir = tmp_path
+    return use_fresh_store(s, fp_backend)
 
 
 def fp_of(rep, name, settings):
@@ -118,29 +126,33 @@ def test_margins_between_independent_reports_and_copies(corpus, settings):
     assert j > cs.report_similarity + 0.1
 
 
-def test_store_persists_and_reopens_without_rebuilding(settings, tmp_path):
-    path = tmp_path / "fp.sqlite"
-    cs = settings.copy_detection
-    st = SQLiteFingerprintStore(path, cs.num_perm, cs.shingle_chars, cs.lsh_threshold)
+def test_store_persists_and_reopens_without_rebuilding(settings, tmp_path, fp_backend):
+    s = own_store_settings(settings, tmp_path, fp_backend)
+    cs = s.copy_detection
+    st = raw_store(s, fp_backend)
+    bands_rows = (st.bands, st.rows)
     src = make_report(300)
     st.add(fp_of(src, "src.md", settings))
     st.add(fp_of(src, "src.md", settings))  # same file again: replaced, not duplicated
     assert st.count() == 1
     st.close()
-    st = SQLiteFingerprintStore(path, cs.num_perm, cs.shingle_chars, cs.lsh_threshold)
+    st = raw_store(s, fp_backend)
+    assert st.count() == 1 and (st.bands, st.rows) == bands_rows
     stored = st.all_reports()[0]
     assert stored.enterprise == src.enterprise and stored.signature.dtype == np.uint32
     ms = find_matches(fp_of(make_copy(src, 301), "copy.md", settings), st, settings)
     assert ms and ms[0].other.file_name == "src.md"
     st.close()
-    with pytest.raises(StoreMismatchError):
-        SQLiteFingerprintStore(path, cs.num_perm * 2, cs.shingle_chars, cs.lsh_threshold)
+    with pytest.raises(StoreMismatchError, match="num_perm"):
+        raw_store(s, fp_backend, num_perm=cs.num_perm * 2)
+    st = open_store(s, create=False)  # the selection in settings finds the same store
+    assert st.count() == 1 and (st.bands, st.rows) == bands_rows
+    st.close()
 
 
-def test_copied_data_table_alone_is_matched_as_data(settings, tmp_path):
+def test_copied_data_table_alone_is_matched_as_data(settings, tmp_path, fp_backend):
     """Prose rewritten, monitoring table copied verbatim (the Dongguan case): a 'data' match."""
-    s = settings.model_copy(deep=True)
-    s.paths.data_dir = tmp_path
+    s = own_store_settings(settings, tmp_path, fp_backend)
     rows = "\n".join(f"| 厂界{i} | 昼间 | {52.3 + i * 1.7:.1f} | {44.8 + i * 0.9:.1f} | {61.27 + i:.2f} |" for i in range(5))
     table = f"| 点位 | 时段 | 监测值dB(A) | 背景值dB(A) | 测量时间(min) |\n|---|---|---|---|---|\n{rows}\n"
     a = make_report(500)
@@ -155,9 +167,8 @@ def test_copied_data_table_alone_is_matched_as_data(settings, tmp_path):
     assert sum(1 for k, _ in ms[0].anomalies if k == "numrow") == 5
 
 
-def test_same_author_across_agencies_ranks_a_copy_but_does_not_make_one(settings, tmp_path):
-    s = settings.model_copy(deep=True)
-    s.paths.data_dir = tmp_path
+def test_same_author_across_agencies_ranks_a_copy_but_does_not_make_one(settings, tmp_path, fp_backend):
+    s = own_store_settings(settings, tmp_path, fp_backend)
     src = make_report(600)
     copy = make_copy(src, 601, change_numbers=0.2, place=PLACES[4])
     other = make_report(602, PLACES[9])
@@ -178,10 +189,9 @@ def test_same_author_across_agencies_ranks_a_copy_but_does_not_make_one(settings
     st.close()
 
 
-def test_same_brand_in_another_city_is_another_enterprise(settings, tmp_path):
+def test_same_brand_in_another_city_is_another_enterprise(settings, tmp_path, fp_backend):
     """Brand names repeat across the country; a copy between two '恒盛' firms is still a copy."""
-    s = settings.model_copy(deep=True)
-    s.paths.data_dir = tmp_path
+    s = own_store_settings(settings, tmp_path, fp_backend)
     src = make_report(650, PLACES[0])
     copy = make_copy(src, 651, place=PLACES[8])
     text = copy.text.replace(copy.short, src.short).replace(copy.enterprise, copy.place[1][:-1] + src.short + "有限公司")

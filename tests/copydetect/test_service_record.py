@@ -1,33 +1,44 @@
 """review() records each report when asked (ReviewOptions.record_fingerprint) and the next
-review of a copy names it; without the flag nothing is written."""
+review of a copy names it; without the flag nothing is written. On both store backends."""
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
 
+from reviewer.copydetect import open_store
 from reviewer.service import ReviewOptions, remember_for_copy_detection, review
 from reviewer.settings import load_settings
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from conftest import use_fresh_store
 from synth import PLACES, make_copy, make_report, write_docx
 
 
-def _settings(tmp_path: Path):
+def _settings(tmp_path: Path, backend):
     s = load_settings()
     s.paths.data_dir = tmp_path / "data"
-    return s
+    return use_fresh_store(s, backend)
 
 
-def test_review_records_only_when_asked(tmp_path):
-    s = _settings(tmp_path)
+def _store_exists(s) -> bool:
+    st = open_store(s, create=False)
+    if st is None:
+        return False
+    st.close()
+    return True
+
+
+def test_review_records_only_when_asked(tmp_path, fp_backend):
+    s = _settings(tmp_path, fp_backend)
     src = make_report(1400, PLACES[0])
     first = tmp_path / "first.docx"
     write_docx(src.text, first)
     review(first, ReviewOptions(select=["BPL004"]), settings=s)
-    assert not (s.paths.data_dir / "fingerprints.sqlite").exists()
+    assert not _store_exists(s)
     review(first, ReviewOptions(select=["BPL004"], record_fingerprint=True), settings=s)
-    assert (s.paths.data_dir / "fingerprints.sqlite").exists()
+    assert _store_exists(s)
+    assert (s.paths.data_dir / "fingerprints.sqlite").exists() is (fp_backend is None)
     copy = tmp_path / "copy.docx"
     write_docx(make_copy(src, 1401, change_numbers=0.2, place=PLACES[3]).text, copy)
     rv = review(copy, ReviewOptions(select=["BPL004"], record_fingerprint=True), settings=s)
@@ -39,8 +50,8 @@ def test_review_records_only_when_asked(tmp_path):
     assert [x.data["other_file"] for x in rv.findings] == ["copy.docx"]
 
 
-def test_disabled_copy_detection_neither_records_nor_checks(tmp_path):
-    s = _settings(tmp_path)
+def test_disabled_copy_detection_neither_records_nor_checks(tmp_path, fp_backend):
+    s = _settings(tmp_path, fp_backend)
     src = make_report(1500)
     a = tmp_path / "a.docx"
     write_docx(src.text, a)
