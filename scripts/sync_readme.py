@@ -27,6 +27,9 @@ def synced(readme: str) -> str:
 
 
 def main() -> int:
+    if len(sys.argv) > 1:  # no options: anything else is a request for help, not a run
+        print(__doc__, file=sys.stderr)
+        return 0 if sys.argv[1] in ("-h", "--help") else 2
     path = ROOT / "README.md"
     old = path.read_text(encoding="utf-8")
     new = synced(old)

@@ -62,7 +62,10 @@ def test_expert_uploads_feed_the_copy_index_and_consultant_uploads_do_not(tmp_pa
     queue.start()
     consultant_row, _ = submit(queue, users["consultant"], build_docx_report(tmp_path / "c.docx", enterprise="丙市电镀有限公司"))
     assert wait_for(store, consultant_row["id"], 120)["status"] == "done"
-    assert open_store(settings, create=False) is None or open_store(settings, create=False).count() == 0
+    before = open_store(settings, create=False)
+    assert before is None or before.count() == 0
+    if before is not None:
+        before.close()
     expert_row, _ = submit(queue, users["expert"], build_docx_report(tmp_path / "e.docx"))
     assert wait_for(store, expert_row["id"], 120)["status"] == "done"
     fingerprints = open_store(settings, create=False)
